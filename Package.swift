@@ -1,0 +1,87 @@
+// swift-tools-version: 6.0
+//
+// LSTMs from scratch, in Swift.
+//
+// Two tracks build the same lesson targets:
+//   TRACK=exercises (default)  lesson code comes from Exercises/LessonN (the student's work)
+//   TRACK=solutions            lesson code comes from Solutions/LessonN (the reference)
+// COURSE_LESSON_DIR=path overrides the folder (inside this package) that holds the LessonN
+// folders; the autograder uses it to build a submission.
+// The Makefile gives each track its own build folder (.build-exercises, .build-solutions), so
+// switching tracks does not rebuild everything.
+
+import Foundation
+import PackageDescription
+
+let environment = ProcessInfo.processInfo.environment
+let track = environment["TRACK"] ?? "exercises"
+let lessonRoot: String = {
+    if let dir = environment["COURSE_LESSON_DIR"], !dir.isEmpty { return dir }
+    switch track {
+    case "solutions", "solution": return "Solutions"
+    case "exercises", "exercise": return "Exercises"
+    default: fatalError("TRACK must be 'exercises' or 'solutions', not '\(track)'")
+    }
+}()
+
+let packageDirectory = Context.packageDirectory
+
+/// The lessons that exist so far: a lesson joins the build when its Solutions folder does.
+let lessons: [Int] = (1...9).filter {
+    FileManager.default.fileExists(atPath: "\(packageDirectory)/Solutions/Lesson\($0)")
+}
+
+// Release builds specialise the generic tensor code across modules; without it every
+// element of a hot loop would go through a protocol witness table.
+let speed: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
+let libraries: [Target] = [
+    .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+    .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: speed),
+    .target(name: "CourseData", dependencies: ["TensorCore"], swiftSettings: speed),
+    .target(name: "Gnuplot"),
+    .target(name: "Training", dependencies: ["TensorCore", "CourseData", "Gnuplot"], swiftSettings: speed),
+    .target(name: "Grading"),
+]
+
+let libraryNames = ["TensorCore", "CourseData", "Gnuplot", "Training"]
+
+func lessonTargets(_ n: Int) -> [Target] {
+    let lesson = "Lesson\(n)"
+    let earlier = (1..<n).filter(lessons.contains).map { Target.Dependency(stringLiteral: "Lesson\($0)") }
+    let libs = libraryNames.map { Target.Dependency(stringLiteral: $0) }
+    var targets: [Target] = [
+        // The student's (or the reference) code for lesson n.
+        .target(name: lesson, dependencies: earlier + libs, path: "\(lessonRoot)/\(lesson)", swiftSettings: speed),
+        // `make lessonN`: the walkthrough that tells the lesson's story.
+        .executableTarget(
+            name: "\(lesson)Walkthrough", dependencies: [.target(name: lesson)] + earlier + libs,
+            path: "Lessons/\(lesson)", exclude: ["README.md"], swiftSettings: speed),
+    ]
+    if FileManager.default.fileExists(atPath: "\(packageDirectory)/Tests/\(lesson)Tests") {
+        targets.append(.testTarget(
+            name: "\(lesson)Tests", dependencies: [.target(name: lesson)] + earlier + libs,
+            path: "Tests/\(lesson)Tests", exclude: ["grading.json"]))
+    }
+    return targets
+}
+
+let package = Package(
+    name: "LSTMCourse",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "course", targets: ["course"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: libraries + lessons.flatMap(lessonTargets) + [
+        .executableTarget(
+            name: "course",
+            dependencies: ["Grading", "TensorCore", "CourseData", "Gnuplot", "Training",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: speed),
+        .testTarget(name: "LibraryTests", dependencies: ["TensorCore", "CourseData", "Gnuplot", "Training", "Grading"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

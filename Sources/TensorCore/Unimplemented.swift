@@ -1,0 +1,22 @@
+// What an exercise stub calls. It stops the program with a message that says what to write
+// and where to read about it, and a distinctive exit status the course tools recognise.
+
+import Foundation
+
+/// Exit status of a program that reached an unfinished exercise.
+public let unimplementedExitCode: Int32 = 86
+
+/// Marks an exercise the student has not written yet. Never returns.
+public func unimplemented(_ what: String, lesson: Int, see section: String = "",
+                          file: StaticString = #fileID, line: UInt = #line) -> Never {
+    let whereToRead = "Lessons/Lesson\(lesson)/README.md" + (section.isEmpty ? "" : ", \(section)")
+    let message = """
+
+    ✋ Lesson \(lesson): \(what) is not written yet (\(file):\(line)).
+       Read \(whereToRead), then fill it in.
+       To watch the reference instead: make lesson\(lesson) TRACK=solutions
+
+    """
+    FileHandle.standardError.write(message.data(using: .utf8)!)
+    exit(unimplementedExitCode)
+}
