@@ -25,11 +25,12 @@ let lessonRoot: String = {
 }()
 
 let packageDirectory = Context.packageDirectory
+func exists(_ relativePath: String) -> Bool {
+    FileManager.default.fileExists(atPath: "\(packageDirectory)/\(relativePath)")
+}
 
 /// The lessons that exist so far: a lesson joins the build when its Solutions folder does.
-let lessons: [Int] = (1...9).filter {
-    FileManager.default.fileExists(atPath: "\(packageDirectory)/Solutions/Lesson\($0)")
-}
+let lessons: [Int] = (1...9).filter { exists("Solutions/Lesson\($0)") }
 
 // Release builds specialise the generic tensor code across modules; without it every
 // element of a hot loop would go through a protocol witness table.
@@ -42,6 +43,8 @@ let libraries: [Target] = [
     .target(name: "Gnuplot"),
     .target(name: "Training", dependencies: ["TensorCore", "CourseData", "Gnuplot"], swiftSettings: speed),
     .target(name: "Grading"),
+    // XCTest helpers for the lesson tests; only test targets link it.
+    .target(name: "CourseTesting", dependencies: ["TensorCore"]),
 ]
 
 let libraryNames = ["TensorCore", "CourseData", "Gnuplot", "Training"]
@@ -50,17 +53,19 @@ func lessonTargets(_ n: Int) -> [Target] {
     let lesson = "Lesson\(n)"
     let earlier = (1..<n).filter(lessons.contains).map { Target.Dependency(stringLiteral: "Lesson\($0)") }
     let libs = libraryNames.map { Target.Dependency(stringLiteral: $0) }
+    // The student's (or the reference) code for lesson n.
     var targets: [Target] = [
-        // The student's (or the reference) code for lesson n.
         .target(name: lesson, dependencies: earlier + libs, path: "\(lessonRoot)/\(lesson)", swiftSettings: speed),
-        // `make lessonN`: the walkthrough that tells the lesson's story.
-        .executableTarget(
-            name: "\(lesson)Walkthrough", dependencies: [.target(name: lesson)] + earlier + libs,
-            path: "Lessons/\(lesson)", exclude: ["README.md"], swiftSettings: speed),
     ]
-    if FileManager.default.fileExists(atPath: "\(packageDirectory)/Tests/\(lesson)Tests") {
+    if exists("Lessons/\(lesson)/main.swift") {
+        // `make lessonN`: the walkthrough that tells the lesson's story.
+        targets.append(.executableTarget(
+            name: "\(lesson)Walkthrough", dependencies: [.target(name: lesson)] + earlier + libs,
+            path: "Lessons/\(lesson)", exclude: ["README.md"], swiftSettings: speed))
+    }
+    if exists("Tests/\(lesson)Tests") {
         targets.append(.testTarget(
-            name: "\(lesson)Tests", dependencies: [.target(name: lesson)] + earlier + libs,
+            name: "\(lesson)Tests", dependencies: [.target(name: lesson), "CourseTesting"] + earlier + libs,
             path: "Tests/\(lesson)Tests", exclude: ["grading.json"]))
     }
     return targets
@@ -81,7 +86,7 @@ let package = Package(
             dependencies: ["Grading", "TensorCore", "CourseData", "Gnuplot", "Training",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: speed),
-        .testTarget(name: "LibraryTests", dependencies: ["TensorCore", "CourseData", "Gnuplot", "Training", "Grading"]),
+        .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading"]),
     ],
     swiftLanguageModes: [.v5]
 )
