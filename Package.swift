@@ -71,6 +71,12 @@ func lessonTargets(_ n: Int) -> [Target] {
     return targets
 }
 
+// `make bench`: the reference LSTM layer's training throughput (Benchmarks/LSTMBenchmark).
+let lstmBenchmark: [Target] = lessons.contains(4) ? [
+    .executableTarget(name: "LSTMBenchmark", dependencies: ["Lesson4", "Lesson3"] + libraryNames.map { .init(stringLiteral: $0) },
+                      path: "Benchmarks/LSTMBenchmark", swiftSettings: speed),
+] : []
+
 let package = Package(
     name: "LSTMCourse",
     platforms: [.macOS(.v13)],
@@ -80,12 +86,15 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
-    targets: libraries + lessons.flatMap(lessonTargets) + [
+    targets: libraries + lessons.flatMap(lessonTargets) + lstmBenchmark + [
         .executableTarget(
             name: "course",
             dependencies: ["Grading", "TensorCore", "CourseData", "Gnuplot", "Training",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: speed),
+        // Timing the data loaders (release builds only make sense): Tools/CSVBenchmark/main.swift.
+        .executableTarget(name: "CSVBenchmark", dependencies: ["CourseData", "TensorCore"],
+                          path: "Tools/CSVBenchmark", swiftSettings: speed),
         .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,1 +1,179 @@
-print("course")
+// The `course` command: the student's checker, the instructor's autograder, the exercise
+// generator and the course's own self-test. The Makefile is the usual way in (`make help`);
+// later lessons add their commands to `Course.configuration.subcommands`.
+
+import ArgumentParser
+import Foundation
+import Grading
+import TensorCore
+
+struct Course: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "course",
+        abstract: "LSTMs from scratch, in Swift: check your exercises, grade, and maintain the course.",
+        discussion: """
+        Usually run through make (make help). Students:
+          course check [--lesson N]       your exercises against the tests
+          course lesson N [--track T]     lesson N's walkthrough
+        Instructors:
+          course grade [--submission P]   the autograder (results.json)
+        Course developers:
+          course exercises [--check]      Exercises/ from Solutions/
+          course selftest                 the course's own tests (make test)
+        """,
+        subcommands: [Check.self, Grade.self, Lesson.self, Exercises.self, SelfTestCommand.self])
+}
+
+/// Options every test-running command shares.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Tests run at once, each in its own process.")
+    var jobs: Int = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
+
+    @Option(name: .customLong("time-limit"), help: "Seconds a test may run unless grading.json sets its timeLimit.")
+    var timeLimit: Double = 120
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard timeLimit > 0 else { throw ValidationError("--time-limit must be positive") }
+    }
+}
+
+/// Turns the tools' own errors into a message and exit status 2 (1 means "tests failed").
+func runReportingErrors(_ body: () throws -> Bool) throws {
+    RunningGroups.shared.installInterruptHandler()
+    do {
+        if try !body() { throw ExitCode(1) }
+    } catch let error as GradingError {
+        FileHandle.standardError.write("course: \(error)\n".data(using: .utf8) ?? Data())
+        throw ExitCode(2)
+    }
+}
+
+extension Course {
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run your exercises (Exercises/) against the lesson tests, with a progress table.",
+            discussion: "Each test runs in its own process: a crash or an endless loop fails that test only. Exit status 1 when the exercises do not compile.")
+
+        @Option(help: "Only this lesson.")
+        var lesson: Int?
+
+        @OptionGroup var options: RunOptions
+
+        func run() throws {
+            try runReportingErrors {
+                try Checker(workspace: try Workspace.find(), lesson: lesson, jobs: options.jobs,
+                            defaultTimeLimit: options.timeLimit).check(console: Console())
+            }
+        }
+    }
+
+    struct Grade: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The autograder: grade Exercises/ or a submission and write a Gradescope results.json.",
+            discussion: """
+            Points and hints come from Tests/LessonNTests/grading.json. A submission is a folder with \
+            Lesson1/, Lesson2/... inside (a copy of Exercises/), or a single LessonN folder; lessons it \
+            lacks are graded on the stubs. Exit status 0 whenever grading ran, even at 0 points \
+            (a submission that does not compile gets 0 and the compiler's errors); 2 when the grader failed.
+            """)
+
+        @Option(help: "The folder to grade (default: Exercises/ of this checkout).")
+        var submission: String?
+
+        @Option(help: "Where to write results.json (default: out/grade/results.json; on Gradescope: /autograder/results/results.json).")
+        var results: String?
+
+        @OptionGroup var options: RunOptions
+
+        func run() throws {
+            try runReportingErrors {
+                let workspace = try Workspace.find()
+                let path = results.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+                    ?? workspace.root + "/out/grade/results.json"
+                try Autograder(workspace: workspace, submission: submission, resultsPath: path, jobs: options.jobs,
+                               defaultTimeLimit: options.timeLimit).grade(console: Console())
+                return true
+            }
+        }
+    }
+
+    struct Lesson: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build (release) and run lesson N's walkthrough.",
+            discussion: "On the exercises track, a walkthrough that reaches an unwritten exercise stops and says which; --track solutions runs the reference.")
+
+        @Argument(help: "The lesson number.")
+        var number: Int
+
+        @Option(help: "exercises (your code) or solutions (the reference).")
+        var track: String = "exercises"
+
+        @Argument(parsing: .captureForPassthrough, help: "Arguments for the walkthrough.")
+        var arguments: [String] = []
+
+        func run() throws {
+            try runReportingErrors {
+                guard let chosen = Track(rawValue: track) else {
+                    throw GradingError("--track must be exercises or solutions, not '\(track)'")
+                }
+                return try Walkthrough(workspace: try Workspace.find(), lesson: number, track: chosen)
+                    .run(arguments: arguments, console: Console())
+            }
+        }
+    }
+
+    struct Exercises: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Regenerate Exercises/LessonN from Solutions/LessonN (solution regions become stubs).",
+            discussion: "Overwrites Exercises/: a student's work there is lost. --check changes nothing and exits 1 when Exercises/ differ from what Solutions/ generate.")
+
+        @Flag(help: "Only compare; list the files that differ, are missing or are extra.")
+        var check = false
+
+        @Option(help: "Only this lesson.")
+        var lesson: Int?
+
+        func run() throws {
+            try runReportingErrors {
+                let workspace = try Workspace.find()
+                let lessons = lesson.map { [$0] } ?? workspace.lessons
+                if check {
+                    let drift = try ExerciseGenerator.drift(root: workspace.root, lessons: lessons)
+                    if drift.isEmpty {
+                        print("Exercises/ match Solutions/ (lessons \(lessons.map(String.init).joined(separator: ", "))).")
+                        return true
+                    }
+                    print("Exercises/ differ from what Solutions/ generate:")
+                    drift.forEach { print("  \($0)") }
+                    print("Regenerate with: make exercises")
+                    return false
+                }
+                let changes = try ExerciseGenerator.write(root: workspace.root, lessons: lessons)
+                changes.forEach { print("  \($0.description.replacingOccurrences(of: "differs:", with: "updated:").replacingOccurrences(of: "missing:", with: "created:").replacingOccurrences(of: "extra:  ", with: "removed:"))") }
+                print("Exercises/ regenerated for lessons \(lessons.map(String.init).joined(separator: ", ")) (\(changes.count) files changed).")
+                return true
+            }
+        }
+    }
+
+    struct SelfTestCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "selftest",
+            abstract: "The course's own test suite (make test): solutions pass, exercises in sync, stubs fail.",
+            discussion: "Ends with the line 'N passed, N failed'; exit status 1 when anything failed.")
+
+        @OptionGroup var options: RunOptions
+
+        func run() throws {
+            try runReportingErrors {
+                try SelfTest(workspace: try Workspace.find(), jobs: options.jobs, defaultTimeLimit: options.timeLimit)
+                    .run(console: Console())
+            }
+        }
+    }
+}
+
+// The autograder classifies exit status 86 as an unwritten exercise; both sides must agree.
+precondition(stubExitStatus == unimplementedExitCode, "Grading.stubExitStatus differs from TensorCore.unimplementedExitCode")
+Course.main()

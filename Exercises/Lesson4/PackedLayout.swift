@@ -1,0 +1,110 @@
+// Lesson 4, section 2: packing a batch of variable-length sequences, as PyTorch's
+// pack_padded_sequence does.
+//
+// A padded batch x [T, B, F] holds B sequences of lengths L_b ≤ T; the steps t ≥ L_b are
+// padding. Sort the sequences by length, longest first (a stable sort, so ties keep their
+// order). Then at step k exactly the first
+//
+//     b_k = #{ b : L_b > k }                   ("batch sizes", PyTorch's batch_sizes)
+//
+// sorted sequences are still running, and they are a prefix: rows 0..<b_k. Stacking the rows
+// of every step one after the other gives a packed matrix [N, F] with N = Σ L_b real tokens and
+// no padding at all:
+//
+//     packed row offsets[k] + j  =  step k of sorted sequence j,   j < b_k
+//     offsets[k] = b_0 + ... + b_{k-1}
+//
+// An LSTM then runs step k on rows offsets[k] ..< offsets[k] + b_k only, so its work is
+// proportional to real tokens, and a padded step can never touch a state.
+//
+// The reverse direction of a bidirectional LSTM reads sequence j backwards from its own last
+// real token: its step k is time position L_j - 1 - k. The batch sizes are the same; only the
+// positions the packed rows come from differ.
+
+import TensorCore
+
+public struct PackedLayout: Sendable, Equatable {
+    /// L_b for each sequence, in the batch's own order.
+    public let lengths: [Int]
+    /// T, the padded length of the tensors this layout reads and writes.
+    public let timeSteps: Int
+    /// Whether step k reads time position L - 1 - k (the reverse direction) instead of k.
+    public let reverse: Bool
+    /// order[j] = the batch index of the j-th longest sequence (stable: ties keep batch order).
+    public let order: [Int]
+    /// batchSizes[k] = b_k, the number of sequences still running at step k; max L entries.
+    public let batchSizes: [Int]
+    /// offsets[k] = first packed row of step k; offsets[steps] = N, the number of real tokens.
+    public let offsets: [Int]
+
+    /// Checks the lengths: each must be in 1...timeSteps (pack_padded_sequence also rejects 0).
+    public init(lengths: [Int], timeSteps: Int, reverse: Bool = false) {
+        precondition(!lengths.isEmpty, "PackedLayout: empty batch (no lengths)")
+        for (b, length) in lengths.enumerated() {
+            precondition(length >= 1 && length <= timeSteps,
+                         "PackedLayout: lengths[\(b)] = \(length) must be in 1...\(timeSteps) (the padded length T)")
+        }
+        self.lengths = lengths
+        self.timeSteps = timeSteps
+        self.reverse = reverse
+        unimplemented("PackedLayout.init", lesson: 4, see: "section 2")
+    }
+
+    /// The longest length: the number of steps the layer runs.
+    public var steps: Int { batchSizes.count }
+    /// B
+    public var batchSize: Int { lengths.count }
+    /// N = Σ L_b, the rows of a packed matrix.
+    public var realTokens: Int { offsets[offsets.count - 1] }
+
+    /// The length of sorted sequence j.
+    public func sortedLength(_ j: Int) -> Int { lengths[order[j]] }
+
+    /// The time position step k of sorted sequence j reads: k, or L_j - 1 - k in reverse.
+    public func position(step k: Int, sequence j: Int) -> Int {
+        reverse ? sortedLength(j) - 1 - k : k
+    }
+
+    /// The packed row of the last real step of sorted sequence j (where its final state is).
+    public func lastRow(sequence j: Int) -> Int {
+        offsets[sortedLength(j) - 1] + j
+    }
+
+    /// x [T, B, F] -> packed [N, F]: row offsets[k] + j is x[position(k, j), order[j], :].
+    /// Padding is never read.
+    public func gather<T: TensorScalar>(_ x: Tensor<T>) -> Tensor<T> {
+        precondition(x.rank == 3 && x.shape[0] == timeSteps && x.shape[1] == batchSize,
+                     "PackedLayout.gather: expected [\(timeSteps), \(batchSize), F], got \(x.shape)")
+        unimplemented("PackedLayout.gather", lesson: 4, see: "section 2")
+    }
+
+    /// packed [N, F] -> [T, B, F], the inverse of `gather`; padded positions are zero (as
+    /// pad_packed_sequence gives them).
+    public func scatter<T: TensorScalar>(_ packed: Tensor<T>) -> Tensor<T> {
+        precondition(packed.rank == 2 && packed.shape[0] == realTokens,
+                     "PackedLayout.scatter: expected [\(realTokens), F], got \(packed.shape)")
+        unimplemented("PackedLayout.scatter", lesson: 4, see: "section 2")
+    }
+
+    /// [B, F] in batch order -> [B, F] in sorted order (row j is row order[j]).
+    public func sortRows<T: TensorScalar>(_ m: Tensor<T>) -> Tensor<T> {
+        precondition(m.rank == 2 && m.shape[0] == batchSize, "PackedLayout.sortRows: expected [\(batchSize), F], got \(m.shape)")
+        let f = m.shape[1]
+        var out = Tensor<T>(shape: m.shape)
+        for j in 0..<batchSize {
+            for i in 0..<f { out.scalars[j * f + i] = m.scalars[order[j] * f + i] }
+        }
+        return out
+    }
+
+    /// [B, F] in sorted order -> [B, F] in batch order, the inverse of `sortRows`.
+    public func unsortRows<T: TensorScalar>(_ m: Tensor<T>) -> Tensor<T> {
+        precondition(m.rank == 2 && m.shape[0] == batchSize, "PackedLayout.unsortRows: expected [\(batchSize), F], got \(m.shape)")
+        let f = m.shape[1]
+        var out = Tensor<T>(shape: m.shape)
+        for j in 0..<batchSize {
+            for i in 0..<f { out.scalars[order[j] * f + i] = m.scalars[j * f + i] }
+        }
+        return out
+    }
+}

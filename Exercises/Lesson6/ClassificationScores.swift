@@ -1,0 +1,96 @@
+// Lesson 6, section 3: precision, recall and F1 for every class, with macro and weighted
+// averages: sklearn.metrics.classification_report (precision_recall_fscore_support).
+//
+// From a confusion matrix C (rows true, columns predicted), for class k:
+//
+//     TP_k = C[k][k]
+//     precision_k = TP_k / Σ_i C[i][k]       of everything predicted k, the fraction that is k
+//     recall_k    = TP_k / Σ_j C[k][j]       of everything that is k, the fraction found
+//     F1_k        = 2 P R / (P + R) = 2 TP_k / (2 TP_k + FP_k + FN_k)
+//     support_k   = Σ_j C[k][j]              how many examples are really k
+//
+// A ratio whose denominator is 0 is 0 (scikit-learn's zero_division default, which also warns).
+//
+//     accuracy          = Σ_k C[k][k] / N
+//     macro average     = the plain mean over classes: every class counts the same, so a rare
+//                         class the model ignores pulls it down
+//     weighted average  = the mean weighted by support: dominated by the frequent classes
+
+import Foundation
+import TensorCore
+
+/// The scores of one class (or an average over classes).
+public struct ClassScores: Equatable, Sendable {
+    public var precision: Double
+    public var recall: Double
+    public var f1: Double
+    /// Number of examples whose true class is this one (for an average: all examples).
+    public var support: Int
+
+    public init(precision: Double, recall: Double, f1: Double, support: Int) {
+        self.precision = precision
+        self.recall = recall
+        self.f1 = f1
+        self.support = support
+    }
+}
+
+/// The fraction of examples on the diagonal. confusion: [K][K] -> a number in [0, 1]
+/// (0 when the table is empty).
+public func accuracy(confusion: [[Int]]) -> Double {
+    unimplemented("accuracy", lesson: 6, see: "section 3")
+}
+
+/// Precision, recall, F1 and support of every class. confusion: [K][K] -> [K]
+public func perClassScores(confusion: [[Int]]) -> [ClassScores] {
+    unimplemented("perClassScores", lesson: 6, see: "section 3")
+}
+
+/// The unweighted mean of each score over classes; support is the total. scores: [K]
+public func macroAverage(_ scores: [ClassScores]) -> ClassScores {
+    unimplemented("macroAverage", lesson: 6, see: "section 3")
+}
+
+/// The support-weighted mean of each score over classes; support is the total. scores: [K]
+/// (all zero when the total support is 0, as in scikit-learn).
+public func weightedAverage(_ scores: [ClassScores]) -> ClassScores {
+    unimplemented("weightedAverage", lesson: 6, see: "section 3")
+}
+
+/// Everything sklearn's classification_report prints, built from the functions above.
+public struct PerClassReport: Equatable, Sendable, CustomStringConvertible {
+    public var confusion: [[Int]]
+    /// [K], class k at index k.
+    public var classes: [ClassScores]
+    public var accuracy: Double
+    public var macroAverage: ClassScores
+    public var weightedAverage: ClassScores
+    /// Names printed for the classes (defaults to "0", "1", ...).
+    public var classNames: [String]
+
+    /// labels, predictions: [N] in 0..<classCount.
+    public init(labels: [Int], predictions: [Int], classCount: Int, classNames: [String]? = nil) {
+        confusion = confusionMatrix(labels: labels, predictions: predictions, classCount: classCount)
+        classes = perClassScores(confusion: confusion)
+        accuracy = Lesson6.accuracy(confusion: confusion)
+        macroAverage = Lesson6.macroAverage(classes)
+        weightedAverage = Lesson6.weightedAverage(classes)
+        self.classNames = classNames ?? (0..<classCount).map(String.init)
+    }
+
+    /// The table in scikit-learn's layout.
+    public var description: String {
+        let width = max(12, classNames.map(\.count).max() ?? 0)
+        func name(_ s: String) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
+        func row(_ label: String, _ s: ClassScores) -> String {
+            name(label) + String(format: "  %9.4f %9.4f %9.4f %9d", s.precision, s.recall, s.f1, s.support)
+        }
+        var lines = [name("") + "  precision    recall        f1   support", ""]
+        for (k, s) in classes.enumerated() { lines.append(row(classNames[k], s)) }
+        lines.append("")
+        lines.append(name("accuracy") + String(repeating: " ", count: 22) + String(format: "%9.4f %9d", accuracy, macroAverage.support))
+        lines.append(row("macro avg", macroAverage))
+        lines.append(row("weighted avg", weightedAverage))
+        return lines.joined(separator: "\n")
+    }
+}

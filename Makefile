@@ -1,0 +1,73 @@
+# LSTMs from scratch, in Swift. `make` (or `make help`) lists the commands; README.md explains them.
+#
+# Every command goes through the `course` tool (Sources/course), built once into .build-tools.
+# Each track has its own build folder (.build-exercises, .build-solutions), so switching tracks
+# does not rebuild everything; a graded submission builds in .build-grade.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+TRACK ?= exercises
+LESSON ?=
+SUBMISSION ?=
+
+TOOLS_SCRATCH := .build-tools
+COURSE := $(TOOLS_SCRATCH)/debug/course
+SETUP_CHECK := Tools/setup.sh --check
+
+.PHONY: help setup tools test check grade exercises exercises-check bench clean
+
+help:
+	@echo "LSTMs from scratch, in Swift"
+	@echo
+	@echo "Students:"
+	@echo "  make setup                     install OpenBLAS and gnuplot if missing (apt)"
+	@echo "  make lessonN                   run lesson N's walkthrough on your exercises (release build)"
+	@echo "  make lessonN TRACK=solutions   ... on the reference solutions"
+	@echo "  make check                     test your exercises: per-test results and a progress table"
+	@echo "  make check LESSON=N            ... lesson N only"
+	@echo
+	@echo "Instructors:"
+	@echo "  make grade                     autograde Exercises/ -> out/grade/results.json (Gradescope format)"
+	@echo "  make grade SUBMISSION=path     autograde a submitted copy of Exercises/"
+	@echo
+	@echo "Course developers:"
+	@echo "  make test                      the course's own tests: solutions pass, exercises in sync, stubs fail"
+	@echo "  make exercises                 regenerate Exercises/ from Solutions/ (overwrites Exercises/)"
+	@echo "  make exercises-check           fail if Exercises/ differ from what Solutions/ generate"
+	@echo "  make bench                     the release-build benchmark (tokens/s)"
+	@echo "  make clean                     remove the build folders (.build-*) and .grade/"
+
+setup:
+	@Tools/setup.sh
+
+# The course tool does not depend on a track; TRACK=solutions because Solutions/ always has
+# every lesson (Exercises/ may lag behind until `make exercises`).
+tools:
+	@$(SETUP_CHECK)
+	@TRACK=solutions COURSE_LESSON_DIR= swift build --quiet --product course --scratch-path $(TOOLS_SCRATCH) --manifest-cache none
+
+test: tools
+	@$(COURSE) selftest
+
+check: tools
+	@$(COURSE) check $(if $(LESSON),--lesson $(LESSON))
+
+grade: tools
+	@$(COURSE) grade $(if $(SUBMISSION),--submission "$(SUBMISSION)")
+
+lesson%: tools
+	@$(COURSE) lesson $* --track $(TRACK)
+
+exercises: tools
+	@$(COURSE) exercises
+
+exercises-check: tools
+	@$(COURSE) exercises --check
+
+bench:
+	@$(SETUP_CHECK)
+	TRACK=solutions COURSE_LESSON_DIR= swift run -c release --scratch-path .build-solutions --manifest-cache none LSTMBenchmark
+
+clean:
+	rm -rf .build-tools .build-exercises .build-solutions .build-grade .grade

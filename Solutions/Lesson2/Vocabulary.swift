@@ -1,0 +1,181 @@
+// Lesson 2, section 3: the vocabulary, a two-way map between words and integer ids.
+//
+//   id 0  <pad>   fills the positions after (or before) a short review in a batch
+//   id 1  <unk>   every word the vocabulary does not hold
+//   id 2… the kept words, most frequent first; equal counts in alphabetical order
+//
+// Which words are kept: those seen at least `minFrequency` times in the training documents,
+// and of those the most frequent, so that the whole vocabulary (the two special entries
+// included, as torchtext's `max_tokens` counts them) has at most `maxSize` entries. The
+// order is fully determined by the counts and the words, so the same documents give the same
+// ids on every machine, a requirement for saved models and for tests.
+//
+// Build it from the training split only: words that appear only in the test split must map
+// to <unk>, as they would for a review the model meets after deployment.
+
+import Foundation
+import TensorCore
+
+public struct Vocabulary: Codable, Sendable, Equatable {
+    public static let pad = 0
+    public static let unk = 1
+    public static let padToken = "<pad>"
+    public static let unkToken = "<unk>"
+    /// The `format` field of a saved vocabulary.
+    public static let formatName = "lstm-course-vocabulary-v1"
+
+    /// id -> word. words[0] is "<pad>", words[1] is "<unk>".
+    public private(set) var words: [String]
+    /// id -> how often the word occurred in the documents counted (0 for <pad> and <unk>).
+    public private(set) var counts: [Int]
+    /// word -> id, derived from `words`.
+    private var index: [String: Int]
+
+    /// Entries including <pad> and <unk>.
+    public var count: Int { words.count }
+
+    /// Counts the tokens of `documents` and keeps the words seen at least `minFrequency` times,
+    /// most frequent first, ties broken alphabetically, at most `maxSize` entries in all (3.2).
+    /// A token spelled "<pad>" or "<unk>" is not counted: those ids are reserved.
+    public init(counting documents: [[String]], maxSize: Int, minFrequency: Int = 1) {
+        precondition(maxSize >= 2, "Vocabulary: maxSize \(maxSize) leaves no room for <pad> and <unk>")
+        precondition(minFrequency >= 1, "Vocabulary: minFrequency must be at least 1, got \(minFrequency)")
+        // BEGIN SOLUTION: Vocabulary.init(counting:maxSize:minFrequency:) (section 3.2)
+        var frequency: [String: Int] = [:]
+        for document in documents {
+            for token in document { frequency[token, default: 0] += 1 }
+        }
+        frequency[Vocabulary.padToken] = nil
+        frequency[Vocabulary.unkToken] = nil
+        let kept = frequency
+            .filter { $0.value >= minFrequency }
+            .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .prefix(maxSize - 2)
+        self.init(uncheckedWords: [Vocabulary.padToken, Vocabulary.unkToken] + kept.map(\.key),
+                  counts: [0, 0] + kept.map(\.value))
+        // END SOLUTION
+    }
+
+    /// A vocabulary from a list already in id order; the caller has checked it (`problem`).
+    init(uncheckedWords words: [String], counts: [Int]) {
+        self.words = words
+        self.counts = counts
+        var index: [String: Int] = [:]
+        index.reserveCapacity(words.count)
+        for (id, word) in words.enumerated() { index[word] = id }
+        self.index = index
+    }
+
+    /// The id of `word`, or `Vocabulary.unk` when the vocabulary does not hold it.
+    public func id(_ word: String) -> Int {
+        index[word] ?? Vocabulary.unk
+    }
+
+    /// The ids of `tokens`; unknown words become `Vocabulary.unk` (section 3.3).
+    public func encode(_ tokens: [String]) -> [Int32] {
+        // BEGIN SOLUTION: Vocabulary.encode (section 3.3)
+        tokens.map { Int32(id($0)) }
+        // END SOLUTION
+    }
+
+    /// The words of `ids` (for reading a batch back); ids out of range become "<unk>".
+    public func decode(_ ids: [Int32]) -> [String] {
+        ids.map { $0 >= 0 && Int($0) < words.count ? words[Int($0)] : Vocabulary.unkToken }
+    }
+
+    /// The share of the running tokens of `documents` that the vocabulary holds (not <unk>).
+    public func coverage(of documents: [[String]]) -> Double {
+        var known = 0, total = 0
+        for document in documents {
+            for token in document where index[token] != nil { known += 1 }
+            total += document.count
+        }
+        return total == 0 ? 0 : Double(known) / Double(total)
+    }
+
+    // MARK: Saving and loading (section 3.4)
+
+    /// What is wrong with a stored word list, or nil when it makes a valid vocabulary:
+    /// at least the two special entries, "<pad>" at 0 and "<unk>" at 1, no word twice, no
+    /// empty word, one count per word and no negative count (section 3.4).
+    static func problem(words: [String], counts: [Int]) -> String? {
+        // BEGIN SOLUTION: Vocabulary.problem(words:counts:) (section 3.4)
+        guard words.count >= 2, words[Vocabulary.pad] == Vocabulary.padToken, words[Vocabulary.unk] == Vocabulary.unkToken else {
+            return "the first two words must be \(Vocabulary.padToken) and \(Vocabulary.unkToken), found \(Array(words.prefix(2)))"
+        }
+        guard counts.count == words.count else {
+            return "\(words.count) words but \(counts.count) counts"
+        }
+        if let empty = words.firstIndex(of: "") {
+            return "word \(empty) is empty"
+        }
+        if let negative = counts.firstIndex(where: { $0 < 0 }) {
+            return "word \(negative) ('\(words[negative])') has a negative count \(counts[negative])"
+        }
+        var seen: [String: Int] = [:]
+        for (id, word) in words.enumerated() {
+            if let first = seen[word] { return "'\(word)' appears twice, as id \(first) and id \(id)" }
+            seen[word] = id
+        }
+        return nil
+        // END SOLUTION
+    }
+
+    private enum CodingKeys: String, CodingKey { case format, words, counts }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let format = try c.decode(String.self, forKey: .format)
+        guard format == Vocabulary.formatName else {
+            throw DecodingError.dataCorruptedError(forKey: .format, in: c,
+                debugDescription: "format is '\(format)', expected '\(Vocabulary.formatName)'")
+        }
+        let words = try c.decode([String].self, forKey: .words)
+        let counts = try c.decode([Int].self, forKey: .counts)
+        if let problem = Vocabulary.problem(words: words, counts: counts) {
+            throw DecodingError.dataCorruptedError(forKey: .words, in: c, debugDescription: problem)
+        }
+        self.init(uncheckedWords: words, counts: counts)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Vocabulary.formatName, forKey: .format)
+        try c.encode(words, forKey: .words)
+        try c.encode(counts, forKey: .counts)
+    }
+
+    /// Writes the vocabulary as JSON, atomically (a crash never leaves half a file).
+    public func save(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// Reads a vocabulary written by `save`. A missing, truncated or inconsistent file throws
+    /// an `InputError` that names the file and says what is wrong.
+    public static func load(from path: String) throws -> Vocabulary {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(file: path, "cannot read the vocabulary file (missing or unreadable)")
+        }
+        do {
+            return try JSONDecoder().decode(Vocabulary.self, from: data)
+        } catch let error as DecodingError {
+            throw InputError(file: path, "not a valid vocabulary file: \(describe(error))")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let context):
+            return context.debugDescription + (context.underlyingError.map { " (\($0.localizedDescription))" } ?? "")
+        case .keyNotFound(let key, _):
+            return "the field '\(key.stringValue)' is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return "field '\(field)': \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

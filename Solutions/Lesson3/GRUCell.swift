@@ -1,0 +1,160 @@
+// Lesson 3, section 9: the gated recurrent unit, nn.GRUCell in PyTorch's formulation.
+//
+// Forward, for x [B, E] and h [B, H]; gates stacked r | z | n along the rows of the weights:
+//     a = x W_ihᵀ + b_ih                               [B, 3H]   columns a_r | a_z | a_n
+//     b = h W_hhᵀ + b_hh                               [B, 3H]   columns b_r | b_z | b_n
+//     r  = σ(a_r + b_r)                                reset gate    [B, H]
+//     z  = σ(a_z + b_z)                                update gate   [B, H]
+//     n  = tanh(a_n + r ⊙ b_n)                         new gate      [B, H]
+//     h' = (1 - z) ⊙ n + z ⊙ h                         [B, H]
+// The reset gate multiplies b_n = W_hn h + b_hn, the whole hidden-side term with its bias:
+// that is where PyTorch (and cuDNN) differ from the original paper, and why the two
+// pre-activations a and b are kept apart instead of summed as in the LSTM.
+//
+// Backward, given dh' = ∂L/∂h' [B, H]:
+//     dn = dh' ⊙ (1 - z),   dz = dh' ⊙ (h - n),   dh (direct) = dh' ⊙ z
+//     dn̂ = dn ⊙ (1 - n²)                              through tanh
+//     dr = dn̂ ⊙ b_n
+//     dA = [dr ⊙ r(1-r) | dz ⊙ z(1-z) | dn̂]            dGatesIH  [B, 3H]   (∂L/∂a)
+//     dB = [dr ⊙ r(1-r) | dz ⊙ z(1-z) | dn̂ ⊙ r]        dGatesHH  [B, 3H]   (∂L/∂b)
+//     dx = dA W_ih,  dh = dB W_hh + dh' ⊙ z
+//     dW_ih = dAᵀ x,  dW_hh = dBᵀ h,  db_ih = Σ_rows dA,  db_hh = Σ_rows dB
+
+import TensorCore
+
+/// nn.GRUCell's parameters: weightIH [3H, E], weightHH [3H, H], biasIH [3H], biasHH [3H],
+/// rows r | z | n.
+public struct GRUParameters<T: TensorScalar>: RecurrentParameters, Sendable {
+    public typealias Scalar = T
+    public static var gateNames: [String] { ["r", "z", "n"] }
+    public static var gateDescriptions: [String] { ["reset gate (r)", "update gate (z)", "new gate (n)"] }
+
+    /// [3H, E]
+    public var weightIH: Tensor<T>
+    /// [3H, H]
+    public var weightHH: Tensor<T>
+    /// [3H]
+    public var biasIH: Tensor<T>
+    /// [3H]
+    public var biasHH: Tensor<T>
+
+    public init(uncheckedWeightIH weightIH: Tensor<T>, weightHH: Tensor<T>, biasIH: Tensor<T>, biasHH: Tensor<T>) {
+        self.weightIH = weightIH
+        self.weightHH = weightHH
+        self.biasIH = biasIH
+        self.biasHH = biasHH
+    }
+}
+
+public struct GRUCell<T: TensorScalar>: Sendable {
+    public var parameters: GRUParameters<T>
+
+    /// E
+    public var inputSize: Int { parameters.inputSize }
+    /// H
+    public var hiddenSize: Int { parameters.hiddenSize }
+
+    public init(parameters: GRUParameters<T>) {
+        self.parameters = parameters
+    }
+
+    /// A fresh cell initialised as nn.GRUCell is: every entry uniform in ±1/sqrt(H).
+    public init(inputSize: Int, hiddenSize: Int, rng: inout SeededRNG) {
+        self.init(parameters: GRUParameters(inputSize: inputSize, hiddenSize: hiddenSize, rng: &rng))
+    }
+
+    /// What backward needs from forward.
+    public struct Cache: Sendable {
+        /// The input x [B, E].
+        public var x: Tensor<T>
+        /// The previous hidden state h [B, H].
+        public var h: Tensor<T>
+        /// The gates after their nonlinearities, [B, 3H]: columns r | z | n.
+        public var gates: Tensor<T>
+        /// b_n = h W_hnᵀ + b_hn [B, H], the term the reset gate scales.
+        public var hiddenN: Tensor<T>
+
+        public init(x: Tensor<T>, h: Tensor<T>, gates: Tensor<T>, hiddenN: Tensor<T>) {
+            self.x = x
+            self.h = h
+            self.gates = gates
+            self.hiddenN = hiddenN
+        }
+    }
+
+    /// One step. x: [B, E], h: [B, H] -> h' [B, H].
+    public func forward(_ x: Tensor<T>, h: Tensor<T>) -> (h: Tensor<T>, cache: Cache) {
+        precondition(x.rank == 2 && x.shape[1] == inputSize,
+                     "GRUCell.forward: x must be [B, \(inputSize)], got \(x.shape)")
+        precondition(h.shape == [x.shape[0], hiddenSize],
+                     "GRUCell.forward: h must be [\(x.shape[0]), \(hiddenSize)] (B from x), got \(h.shape)")
+        // BEGIN SOLUTION: GRUCell.forward (section 9)
+        let (batch, hs) = (x.shape[0], hiddenSize)
+        var a = Tensor<T>.zeros([batch, 3 * hs]).addingRow(parameters.biasIH)
+        gemm(x, parameters.weightIH, transposeB: true, into: &a)     // a = x W_ihᵀ + b_ih
+        var b = Tensor<T>.zeros([batch, 3 * hs]).addingRow(parameters.biasHH)
+        gemm(h, parameters.weightHH, transposeB: true, into: &b)     // b = h W_hhᵀ + b_hh
+        var gates = Tensor<T>.zeros([batch, 3 * hs])
+        var hiddenN = Tensor<T>.zeros([batch, hs])
+        var hNext = Tensor<T>.zeros([batch, hs])
+        for row in 0..<batch {
+            for j in 0..<hs {
+                let r = sigmoid(a[row, j] + b[row, j])
+                let z = sigmoid(a[row, hs + j] + b[row, hs + j])
+                let bn = b[row, 2 * hs + j]
+                let n = T.tanh(a[row, 2 * hs + j] + r * bn)
+                gates[row, j] = r
+                gates[row, hs + j] = z
+                gates[row, 2 * hs + j] = n
+                hiddenN[row, j] = bn
+                hNext[row, j] = (1 - z) * n + z * h[row, j]
+            }
+        }
+        return (hNext, Cache(x: x, h: h, gates: gates, hiddenN: hiddenN))
+        // END SOLUTION
+    }
+
+    /// The cell as a function: `cell(x, h: h)` is `cell.forward(x, h: h).h`.
+    public func callAsFunction(_ x: Tensor<T>, h: Tensor<T>) -> Tensor<T> {
+        forward(x, h: h).h
+    }
+
+    /// Backward for one step: dh = ∂L/∂h' [B, H] -> dx [B, E], dh for the previous step [B, H],
+    /// and the parameters' gradients (weightIH [3H, E], weightHH [3H, H], biases [3H]).
+    public func backward(dh: Tensor<T>, cache: Cache) -> (dx: Tensor<T>, dh: Tensor<T>, grads: GRUParameters<T>) {
+        precondition(dh.shape == cache.h.shape, "GRUCell.backward: dh must be \(cache.h.shape) like h, got \(dh.shape)")
+        // BEGIN SOLUTION: GRUCell.backward (section 9)
+        let (batch, hs) = (cache.x.shape[0], hiddenSize)
+        var dGatesIH = Tensor<T>.zeros([batch, 3 * hs])   // ∂L/∂a
+        var dGatesHH = Tensor<T>.zeros([batch, 3 * hs])   // ∂L/∂b
+        var dhPrev = Tensor<T>.zeros([batch, hs])
+        for row in 0..<batch {
+            for j in 0..<hs {
+                let r = cache.gates[row, j], z = cache.gates[row, hs + j], n = cache.gates[row, 2 * hs + j]
+                let dhj = dh[row, j]
+                // h' = (1 - z) ⊙ n + z ⊙ h
+                let dn = dhj * (1 - z)
+                let dz = dhj * (cache.h[row, j] - n)
+                dhPrev[row, j] = dhj * z                         // the direct path; W_hh's is added below
+                // n = tanh(a_n + r ⊙ b_n)
+                let dnPre = dn * (1 - n * n)
+                let dr = dnPre * cache.hiddenN[row, j]
+                let drPre = dr * r * (1 - r)
+                let dzPre = dz * z * (1 - z)
+                dGatesIH[row, j] = drPre
+                dGatesIH[row, hs + j] = dzPre
+                dGatesIH[row, 2 * hs + j] = dnPre
+                dGatesHH[row, j] = drPre
+                dGatesHH[row, hs + j] = dzPre
+                dGatesHH[row, 2 * hs + j] = dnPre * r            // b_n was scaled by r
+            }
+        }
+        let dx = matmul(dGatesIH, parameters.weightIH)                       // [B, 3H]·[3H, E]
+        gemm(dGatesHH, parameters.weightHH, into: &dhPrev)                    // += [B, 3H]·[3H, H]
+        let grads = GRUParameters(weightIH: matmul(dGatesIH, transposeA: true, cache.x),   // [3H, E]
+                                  weightHH: matmul(dGatesHH, transposeA: true, cache.h),   // [3H, H]
+                                  biasIH: dGatesIH.sumRows(), biasHH: dGatesHH.sumRows())  // [3H] each
+        return (dx, dhPrev, grads)
+        // END SOLUTION
+    }
+}

@@ -1,0 +1,172 @@
+// Lesson 4, section 5: nn.LSTM, layers stacked, optionally bidirectional, with dropout between
+// layers.
+//
+// Shapes: T, B, E, H as in LSTMLayer; L layers, D directions (2 if bidirectional, else 1).
+//
+//     input of layer 0        x                                     [T, B, E]
+//     input of layer l > 0    dropout(output of layer l - 1)        [T, B, D·H]  (training only)
+//     output of layer l       [forward output | reverse output]     [T, B, D·H]
+//     final h, c              row l·D + d: layer l, direction d     [L·D, B, H]  (PyTorch's h_n, c_n)
+//
+// The reverse direction starts at each sequence's own last real token (PackedLayout). The two
+// directions of a layer do not depend on each other, so they run on two threads at once.
+// Backward goes from the top layer down; a layer's input gradient is the sum of its two
+// directions' dx, which dropout's mask then carries to the layer below.
+
+import Lesson3
+import TensorCore
+
+public struct LSTM<T: TensorScalar>: Sendable {
+    /// layers[l][d]: layer l, direction d (0 forward, 1 reverse).
+    public var layers: [[LSTMLayer<T>]]
+    /// Dropout on the outputs of every layer except the last, in training.
+    public var dropout: Dropout<T>
+
+    /// L
+    public var numLayers: Int { layers.count }
+    /// D: 2 if bidirectional, else 1.
+    public var directions: Int { layers[0].count }
+    /// H
+    public var hiddenSize: Int { layers[0][0].hiddenSize }
+    /// E
+    public var inputSize: Int { layers[0][0].inputSize }
+
+    /// Initialised as nn.LSTM(inputSize, hiddenSize, numLayers, bidirectional, dropout) is.
+    public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bidirectional: Bool = false,
+                dropout: Double = 0, rng: inout SeededRNG) {
+        precondition(numLayers >= 1, "LSTM: numLayers must be at least 1, got \(numLayers)")
+        let d = bidirectional ? 2 : 1
+        var layers: [[LSTMLayer<T>]] = []
+        for l in 0..<numLayers {
+            let input = l == 0 ? inputSize : d * hiddenSize
+            layers.append((0..<d).map { dir in
+                LSTMLayer(inputSize: input, hiddenSize: hiddenSize, reverse: dir == 1, rng: &rng)
+            })
+        }
+        self.init(layers: layers, dropout: dropout)
+    }
+
+    /// Given layers ([layer][direction], the second direction reversed), e.g. from a fixture.
+    public init(layers: [[LSTMLayer<T>]], dropout: Double = 0) {
+        precondition(!layers.isEmpty && layers.allSatisfy { $0.count == layers[0].count } && (1...2).contains(layers[0].count),
+                     "LSTM: layers must be [L][D] with D = 1 or 2 directions in every layer")
+        self.layers = layers
+        self.dropout = Dropout(probability: dropout)
+    }
+
+    public struct Cache: Sendable {
+        /// caches[l][d]
+        public var layers: [[LSTMLayer<T>.Cache]]
+        /// masks[l]: the dropout mask applied to layer l's output (nil: none was applied).
+        public var masks: [Tensor<T>?]
+        public init(layers: [[LSTMLayer<T>.Cache]], masks: [Tensor<T>?]) {
+            self.layers = layers
+            self.masks = masks
+        }
+    }
+
+    /// x: [T, B, E], lengths: B values in 1...T -> output of the last layer [T, B, D·H] (zero at
+    /// padded steps), final h and c [L·D, B, H], and the cache. `rng` draws the dropout masks.
+    public func forward(_ x: Tensor<T>, lengths: [Int], training: Bool, rng: inout SeededRNG)
+        -> (output: Tensor<T>, final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
+        precondition(x.rank == 3 && x.shape[2] == inputSize, "LSTM.forward: x must be [T, B, \(inputSize)], got \(x.shape)")
+        // BEGIN SOLUTION: LSTM.forward (section 5)
+        var input = x
+        var finalH: [Tensor<T>] = [], finalC: [Tensor<T>] = []
+        var caches: [[LSTMLayer<T>.Cache]] = [], masks: [Tensor<T>?] = []
+        for (l, layer) in layers.enumerated() {
+            let layerInput = input
+            let results = Parallel.map(layer.count) { d in layer[d].forward(layerInput, lengths: lengths) }
+            var output = results.count == 1 ? results[0].output : concatenateLastAxis(results.map(\.output))
+            for r in results {
+                finalH.append(r.final.h)
+                finalC.append(r.final.c)
+            }
+            caches.append(results.map(\.cache))
+            if l < layers.count - 1 {
+                let dropped = dropout.forward(output, training: training, rng: &rng)
+                output = dropped.y
+                masks.append(dropped.mask)
+            } else {
+                masks.append(nil)
+            }
+            input = output
+        }
+        let (b, h) = (x.shape[1], hiddenSize)
+        let stackedH = Tensor(shape: [finalH.count, b, h], scalars: finalH.flatMap(\.scalars))
+        let stackedC = Tensor(shape: [finalC.count, b, h], scalars: finalC.flatMap(\.scalars))
+        return (input, (stackedH, stackedC), Cache(layers: caches, masks: masks))
+        // END SOLUTION
+    }
+
+    /// dOutput = ∂L/∂output [T, B, D·H], dFinalH = ∂L/∂h_n [L·D, B, H] (nil: zero)
+    /// -> dx [T, B, E] and the gradients of every parameter, grads[l][d].
+    public func backward(dOutput: Tensor<T>, dFinalH: Tensor<T>?, cache: Cache)
+        -> (dx: Tensor<T>, grads: [[LSTMParameters<T>]]) {
+        let layout = cache.layers[0][0].layout
+        let (b, h) = (layout.batchSize, hiddenSize)
+        precondition(dOutput.shape == [layout.timeSteps, b, directions * h],
+                     "LSTM.backward: dOutput must be [\(layout.timeSteps), \(b), \(directions * h)], got \(dOutput.shape)")
+        if let dFinalH {
+            precondition(dFinalH.shape == [numLayers * directions, b, h],
+                         "LSTM.backward: dFinalH must be [\(numLayers * directions), \(b), \(h)], got \(dFinalH.shape)")
+        }
+        // BEGIN SOLUTION: LSTM.backward (section 5)
+        var grads = [[LSTMParameters<T>]](repeating: [], count: numLayers)
+        var dUpper = dOutput
+        for l in stride(from: numLayers - 1, through: 0, by: -1) {
+            let layer = layers[l]
+            let dOut = dropout.backward(dUpper, mask: cache.masks[l])
+            let parts = layer.count == 1 ? [dOut] : splitLastAxis(dOut, parts: layer.count)
+            let results = Parallel.map(layer.count) { d -> (dx: Tensor<T>, dInitial: LSTMState<T>, grads: LSTMParameters<T>) in
+                var dFinal: LSTMState<T>? = nil
+                if let dFinalH {
+                    let index = l * layer.count + d
+                    let dhn = Tensor(shape: [b, h], scalars: Array(dFinalH.scalars[(index * b * h)..<((index + 1) * b * h)]))
+                    dFinal = LSTMState(h: dhn, c: .zeros([b, h]))
+                }
+                return layer[d].backward(dOutput: parts[d], dFinal: dFinal, cache: cache.layers[l][d])
+            }
+            grads[l] = results.map(\.grads)
+            var dx = results[0].dx
+            for r in results.dropFirst() { dx += r.dx }
+            dUpper = dx
+        }
+        return (dUpper, grads)
+        // END SOLUTION
+    }
+}
+
+/// [T, B, F_1], [T, B, F_2], ... -> [T, B, F_1 + F_2 + ...], side by side along the last axis.
+public func concatenateLastAxis<T: TensorScalar>(_ parts: [Tensor<T>]) -> Tensor<T> {
+    precondition(!parts.isEmpty, "concatenateLastAxis: no tensors")
+    let outer = parts[0].shape.dropLast()
+    precondition(parts.allSatisfy { $0.shape.dropLast() == outer },
+                 "concatenateLastAxis: leading shapes differ: \(parts.map(\.shape))")
+    let widths = parts.map { $0.shape[$0.rank - 1] }
+    let total = widths.reduce(0, +), rows = outer.reduce(1, *)
+    var out = [T](repeating: 0, count: rows * total)
+    var column = 0
+    for (part, width) in zip(parts, widths) {
+        part.withUnsafeBufferPointer { src in
+            for r in 0..<rows { for i in 0..<width { out[r * total + column + i] = src[r * width + i] } }
+        }
+        column += width
+    }
+    return Tensor(shape: Array(outer) + [total], scalars: out)
+}
+
+/// [T, B, P·F] -> P tensors [T, B, F], the inverse of `concatenateLastAxis` for equal parts.
+public func splitLastAxis<T: TensorScalar>(_ x: Tensor<T>, parts: Int) -> [Tensor<T>] {
+    let total = x.shape[x.rank - 1]
+    precondition(parts > 0 && total % parts == 0, "splitLastAxis: \(x.shape) does not split into \(parts) equal parts")
+    let width = total / parts, rows = x.count / max(total, 1)
+    let outer = Array(x.shape.dropLast())
+    return (0..<parts).map { p in
+        var s = [T](repeating: 0, count: rows * width)
+        x.withUnsafeBufferPointer { src in
+            for r in 0..<rows { for i in 0..<width { s[r * width + i] = src[r * total + p * width + i] } }
+        }
+        return Tensor(shape: outer + [width], scalars: s)
+    }
+}

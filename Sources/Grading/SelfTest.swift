@@ -1,0 +1,116 @@
+// `course selftest` (what `make test` and CI run), the course's own checks, as rustlings'
+// `dev check`: every test passes on the Solutions track, Exercises are what Solutions
+// generate, and every graded test fails on the untouched exercise stubs.
+
+import Foundation
+
+public struct SelfTest {
+    public var workspace: Workspace
+    public var jobs: Int
+    public var defaultTimeLimit: Double
+
+    public init(workspace: Workspace, jobs: Int, defaultTimeLimit: Double) {
+        self.workspace = workspace
+        self.jobs = jobs
+        self.defaultTimeLimit = defaultTimeLimit
+    }
+
+    private final class Tally: @unchecked Sendable {
+        var passed = 0
+        var failures: [(name: String, why: String)] = []
+        let console: Console
+        init(console: Console) { self.console = console }
+
+        func record(_ name: String, ok: Bool, why: String = "", seconds: Double? = nil) {
+            let time = seconds.map { console.dim(" (\(formatSeconds($0)))") } ?? ""
+            if ok {
+                passed += 1
+                console.print("  \(console.green("ok  ")) \(name)\(time)")
+            } else {
+                failures.append((name, why))
+                console.print("  \(console.red("FAIL")) \(name)\(time)")
+                console.print(indented(firstLines(why, 20), "       "))
+            }
+        }
+    }
+
+    /// Runs every check; returns true when all passed. The last line printed is
+    /// "N passed, N failed".
+    public func run(console: Console) throws -> Bool {
+        let start = Date()
+        let tally = Tally(console: console)
+        let lessons = workspace.lessons
+        console.print(console.bold("Course self-test") + ": lessons \(lessons.map(String.init).joined(separator: ", ")), \(jobs) tests at a time")
+
+        // (a) The reference: every test, library and lessons, passes on the Solutions track.
+        console.print()
+        console.print(console.bold("1. Solutions track: every test passes"))
+        let solutions = TestRunner(workspace: workspace, spec: .track(.solutions), jobs: jobs, defaultTimeLimit: defaultTimeLimit)
+        let solutionsBuild = try solutions.build { console.progress("building: \($0)") }
+        tally.record("build the solutions track", ok: solutionsBuild.succeeded,
+                     why: solutionsBuild.errors(root: workspace.root), seconds: solutionsBuild.seconds)
+        if solutionsBuild.succeeded {
+            let all = try solutions.listTests()
+            if all.isEmpty { tally.record("the test bundle has tests", ok: false, why: "--list-tests printed none") }
+            let graded = try solutions.gradedTests(lessons: lessons)
+            let limits = Dictionary(graded.tests.values.flatMap { $0 }.map { ($0.id, $0.timeLimit) }, uniquingKeysWith: { a, _ in a })
+            _ = solutions.run(all.map { ($0, limits[$0] ?? nil) }) { result in
+                tally.record(result.id.description, ok: result.status == .passed,
+                             why: "\(result.status.tag): \(result.summary)", seconds: result.seconds)
+            }
+            // grading.json lists exactly the lesson's tests.
+            for lesson in lessons {
+                let mine = graded.warnings.filter { $0.contains("Lesson\(lesson)Tests") }
+                let hasTests = !(graded.tests[lesson] ?? []).isEmpty
+                tally.record("Tests/Lesson\(lesson)Tests/grading.json lists every test of the lesson",
+                             ok: mine.isEmpty && hasTests,
+                             why: hasTests ? mine.joined(separator: "\n") : "Lesson \(lesson) has no tests")
+            }
+        }
+
+        // (b) Exercises are exactly what Solutions generate.
+        console.print()
+        console.print(console.bold("2. Exercises are generated from Solutions"))
+        do {
+            let drift = try ExerciseGenerator.drift(root: workspace.root, lessons: lessons)
+            tally.record("Exercises/ matches Solutions/ (make exercises)", ok: drift.isEmpty,
+                         why: drift.map(\.description).joined(separator: "\n") + "\nRegenerate with: make exercises")
+        } catch {
+            tally.record("Exercises/ matches Solutions/ (make exercises)", ok: false, why: "\(error)")
+        }
+
+        // (c) The stubs: every graded test fails on the untouched exercises.
+        console.print()
+        console.print(console.bold("3. Exercises track: every graded test fails on the stubs"))
+        let exercises = TestRunner(workspace: workspace, spec: .track(.exercises), jobs: jobs, defaultTimeLimit: defaultTimeLimit)
+        let exercisesBuild = try exercises.build { console.progress("building: \($0)") }
+        tally.record("build the exercises track", ok: exercisesBuild.succeeded,
+                     why: exercisesBuild.errors(root: workspace.root), seconds: exercisesBuild.seconds)
+        if exercisesBuild.succeeded {
+            let graded = try exercises.gradedTests(lessons: lessons)
+            let tests = lessons.flatMap { graded.tests[$0] ?? [] }
+            _ = exercises.run(tests.map { ($0.id, $0.timeLimit) }) { result in
+                tally.record("\(result.id.description) fails on the stubs", ok: result.status != .passed,
+                             why: "it passes without any exercise written: it must call lesson code and check its result",
+                             seconds: result.seconds)
+            }
+        }
+
+        console.print()
+        if tally.failures.isEmpty {
+            console.print(console.green("Everything passed") + " in \(formatSeconds(Date().timeIntervalSince(start))).")
+        } else {
+            console.print(console.red("\(tally.failures.count) failed") + " (in \(formatSeconds(Date().timeIntervalSince(start)))):")
+            for failure in tally.failures {
+                console.print("  - \(failure.name): \(firstLine(failure.why, max: 110))")
+            }
+        }
+        console.print("\(tally.passed) passed, \(tally.failures.count) failed")
+        return tally.failures.isEmpty
+    }
+}
+
+private func firstLines(_ s: String, _ n: Int) -> String {
+    let lines = s.split(separator: "\n", omittingEmptySubsequences: false)
+    return lines.count <= n ? s : (lines.prefix(n) + ["... (\(lines.count - n) more lines)"]).joined(separator: "\n")
+}

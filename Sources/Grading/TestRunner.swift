@@ -1,0 +1,208 @@
+// Builds a track's test bundle and runs every test in a process of its own, a few at a time,
+// each with a time limit: a trap, a crash or an endless loop costs that one test only.
+
+import Foundation
+
+public enum TestStatus: String, Sendable {
+    case passed, failed, crashed, timedOut, unimplemented
+
+    /// Four letters for tables.
+    public var tag: String {
+        switch self {
+        case .passed: return "PASS"
+        case .failed: return "FAIL"
+        case .crashed: return "CRSH"
+        case .timedOut: return "TIME"
+        case .unimplemented: return "TODO"
+        }
+    }
+}
+
+public struct TestResult: Sendable {
+    public var id: TestID
+    public var status: TestStatus
+    /// One line (or a few) saying what went wrong; empty when passed.
+    public var summary: String
+    /// The run's output without XCTest's bookkeeping, paths relative to the course root.
+    public var output: String
+    public var seconds: Double
+}
+
+/// The exit status of TensorCore's unimplemented() (TensorCore.unimplementedExitCode).
+public let stubExitStatus: Int32 = 86
+
+/// Turns one test process's ending and output into a result.
+public func classify(_ id: TestID, _ process: ProcessResult, root: String, timeLimit: Double) -> TestResult {
+    let output = rewritePaths(XCTestOutput.trimmed(process.output), root: root)
+    var result = TestResult(id: id, status: .failed, summary: "", output: output, seconds: process.seconds)
+    let failures = XCTestOutput.failures(process.output)
+    let firstFailure = failures.first.map { "\(rewritePaths($0.message, root: root)) (\(relativePath($0.file, root: root)):\($0.line))" }
+    switch process.termination {
+    case .timedOut:
+        result.status = .timedOut
+        result.summary = "did not finish within \(formatSeconds(timeLimit)) (an endless loop?)"
+    case .outputLimit:
+        result.status = .crashed
+        result.summary = "printed more than 32 MB and was stopped (a print in an endless loop?)"
+    case .exited(stubExitStatus):
+        result.status = .unimplemented
+        result.summary = XCTestOutput.stubMessage(process.output) ?? "reached an unimplemented(...) exercise stub"
+    case .exited(0):
+        if let failure = firstFailure {
+            result.summary = failure
+        } else if XCTestOutput.executedCount(process.output) == 0 {
+            result.summary = "the test bundle has no test \(id) (renamed or removed?)"
+        } else {
+            result.status = .passed
+        }
+    case .exited(let code):
+        result.summary = firstFailure ?? "the test process exited with status \(code)"
+    case .signalled(let signal):
+        result.status = .crashed
+        let why = XCTestOutput.crashSummary(process.output, root: root).map { rewritePaths($0, root: root) }
+        result.summary = "crashed (\(signalName(signal)))" + (why.map { ": \($0)" } ?? "")
+        if let failure = firstFailure { result.summary += "; before that: \(failure)" }
+    }
+    return result
+}
+
+/// Absolute paths inside the checkout made relative, the submission copy named as such.
+func rewritePaths(_ text: String, root: String) -> String {
+    text.replacingOccurrences(of: root + "/" + Workspace.submissionDirectory + "/", with: "submission/")
+        .replacingOccurrences(of: root + "/", with: "")
+}
+
+public func formatSeconds(_ s: Double) -> String {
+    s < 10 ? String(format: "%.1f s", s) : String(format: "%.0f s", s)
+}
+
+public struct BuildResult: Sendable {
+    public var succeeded: Bool
+    public var output: String
+    public var seconds: Double
+
+    /// The compiler's errors with their source lines, paths relative to the root: what a
+    /// student needs from a failed build, without SwiftPM's progress lines.
+    public func errors(root: String) -> String {
+        var kept: [String] = []
+        var keepContext = false
+        for line in output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.contains("error:") {
+                if kept.contains(line) { keepContext = false; continue }  // SwiftPM repeats some
+                kept.append(line)
+                keepContext = true
+            } else if keepContext, line.hasPrefix(" ") || line.hasPrefix("\t") || line.first?.isNumber == true {
+                kept.append(line)
+            } else {
+                keepContext = false
+            }
+        }
+        let text = kept.isEmpty ? String(output.suffix(4000)) : kept.joined(separator: "\n")
+        return rewritePaths(text, root: root)
+    }
+}
+
+public struct TestRunner: Sendable {
+    public var workspace: Workspace
+    public var spec: BuildSpec
+    /// Tests run at once (one process each).
+    public var jobs: Int
+    public var defaultTimeLimit: Double
+
+    public init(workspace: Workspace, spec: BuildSpec, jobs: Int = 2, defaultTimeLimit: Double = 120) {
+        self.workspace = workspace
+        self.spec = spec
+        self.jobs = max(1, jobs)
+        self.defaultTimeLimit = defaultTimeLimit
+    }
+
+    /// `swift build --build-tests` for this spec. `progress` gets SwiftPM's latest
+    /// "[12/125] Compiling ..." line now and then.
+    public func build(progress: ((String) -> Void)? = nil) throws -> BuildResult {
+        if let missing = missingLessonFolder() {
+            return BuildResult(succeeded: false, output: "error: \(missing) is missing (Solutions has it): run `make exercises`", seconds: 0)
+        }
+        let command = workspace.swiftCommand(["build", "--build-tests"], spec: spec)
+        let process = Subprocess("swift", command.arguments, environment: command.environment,
+                                 workingDirectory: workspace.root)
+        var lastShown = Date.distantPast
+        let result = try process.run { path in
+            guard let progress, Date().timeIntervalSince(lastShown) > 0.5 else { return }
+            lastShown = Date()
+            if let line = lastProgressLine(path) { progress(line) }
+        }
+        return BuildResult(succeeded: result.termination == .exited(0), output: result.output, seconds: result.seconds)
+    }
+
+    /// On the exercises track, a lesson whose Exercises folder does not exist yet (Package.swift
+    /// would fail with a less helpful message).
+    func missingLessonFolder() -> String? {
+        guard spec.environment["TRACK"] == Track.exercises.rawValue, spec.environment["COURSE_LESSON_DIR", default: ""].isEmpty
+        else { return nil }
+        return workspace.lessons.map { "Exercises/Lesson\($0)" }.first { !workspace.isDirectory($0) }
+    }
+
+    /// The tests the built bundle holds.
+    public func listTests() throws -> [TestID] {
+        let process = Subprocess(workspace.bundlePath(spec), ["--list-tests"], environment: testEnvironment(),
+                                 workingDirectory: workspace.root, timeLimit: 60)
+        let result = try process.run()
+        guard result.termination == .exited(0) else {
+            throw GradingError("listing the tests of \(workspace.bundlePath(spec)) failed (\(result.termination)):\n\(result.output.suffix(2000))")
+        }
+        return XCTestOutput.testList(result.output).sorted()
+    }
+
+    func testEnvironment() -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["COURSE_ROOT"] = workspace.root
+        // Two tests run at once on two cores: BLAS threads of their own would only contend.
+        if environment["OPENBLAS_NUM_THREADS"] == nil { environment["OPENBLAS_NUM_THREADS"] = "1" }
+        // A crash report of the crashed thread only: enough to find the line, short to read.
+        environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,limit=24"
+        return environment
+    }
+
+    /// Runs each test alone, `jobs` at a time; `onResult` is called (serially) as each ends.
+    public func run(_ tests: [(id: TestID, timeLimit: Double?)],
+                    onResult: ((TestResult) -> Void)? = nil) -> [TestResult] {
+        let bundle = workspace.bundlePath(spec)
+        let environment = testEnvironment()
+        let lock = NSLock()
+        var next = 0
+        var results = [TestResult?](repeating: nil, count: tests.count)
+        DispatchQueue.concurrentPerform(iterations: min(jobs, max(tests.count, 1))) { _ in
+            while true {
+                lock.lock()
+                let index = next
+                next += 1
+                lock.unlock()
+                guard index < tests.count else { return }
+                let (id, limit) = tests[index]
+                let timeLimit = limit ?? defaultTimeLimit
+                let process = Subprocess(bundle, [id.description], environment: environment,
+                                         workingDirectory: workspace.root, timeLimit: timeLimit)
+                let result: TestResult
+                do {
+                    result = classify(id, try process.run(), root: workspace.root, timeLimit: timeLimit)
+                } catch {
+                    result = TestResult(id: id, status: .crashed, summary: "could not run: \(error)", output: "", seconds: 0)
+                }
+                lock.lock()
+                results[index] = result
+                onResult?(result)
+                lock.unlock()
+            }
+        }
+        return results.compactMap { $0 }
+    }
+}
+
+private func lastProgressLine(_ path: String) -> String? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    let size = (try? handle.seekToEnd()) ?? 0
+    try? handle.seek(toOffset: size > 4096 ? size - 4096 : 0)
+    let tail = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+    return tail.split(separator: "\n").last(where: { $0.hasPrefix("[") }).map(String.init)
+}

@@ -1,0 +1,38 @@
+// Running independent pieces of work on several cores, and OpenBLAS's own threads.
+//
+// OpenBLAS splits one large matrix product over all cores by itself. Two products that are
+// already running side by side (the two directions of a bidirectional LSTM) do better with one
+// core each and OpenBLAS single-threaded: the small per-step products then never wait on each
+// other's thread pools.
+
+import CBLAS
+import Dispatch
+
+public enum Parallel {
+    /// The number of threads OpenBLAS uses for one call.
+    public static var blasThreads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+
+    /// The cores this process may use.
+    public static var coreCount: Int { Int(openblas_get_num_procs()) }
+
+    /// [body(0), body(1), ..., body(count - 1)], computed concurrently, one thread each, with
+    /// OpenBLAS single-threaded while they run (its thread count is restored afterwards).
+    /// With count == 1 it simply calls body(0) and leaves OpenBLAS alone.
+    public static func map<R>(_ count: Int, _ body: (Int) -> R) -> [R] {
+        if count <= 1 { return (0..<count).map(body) }
+        let results = UnsafeMutablePointer<R?>.allocate(capacity: count)
+        results.initialize(repeating: nil, count: count)
+        defer { results.deinitialize(count: count); results.deallocate() }
+        let saved = blasThreads
+        blasThreads = 1
+        defer { blasThreads = saved }
+        // Each iteration writes only its own slot.
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            results[i] = body(i)
+        }
+        return (0..<count).map { results[$0]! }
+    }
+}
