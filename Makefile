@@ -10,6 +10,8 @@ SHELL := /bin/bash
 TRACK ?= exercises
 LESSON ?=
 SUBMISSION ?=
+# Seconds a test may run when its grading.json gives no timeLimit (course's default: 60).
+TIME_LIMIT ?=
 
 TOOLS_SCRATCH := .build-tools
 COURSE := $(TOOLS_SCRATCH)/debug/course
@@ -30,6 +32,7 @@ help:
 	@echo "Instructors:"
 	@echo "  make grade                     autograde Exercises/ -> out/grade/results.json (Gradescope format)"
 	@echo "  make grade SUBMISSION=path     autograde a submitted copy of Exercises/"
+	@echo "  ... TIME_LIMIT=s               seconds per test unless grading.json says (default 60)"
 	@echo
 	@echo "Course developers:"
 	@echo "  make test                      the course's own tests: solutions pass, exercises in sync, stubs fail"
@@ -51,10 +54,10 @@ test: tools
 	@$(COURSE) selftest
 
 check: tools
-	@$(COURSE) check $(if $(LESSON),--lesson $(LESSON))
+	@$(COURSE) check $(if $(LESSON),--lesson $(LESSON)) $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
 
 grade: tools
-	@$(COURSE) grade $(if $(SUBMISSION),--submission "$(SUBMISSION)")
+	@$(COURSE) grade $(if $(SUBMISSION),--submission "$(SUBMISSION)") $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
 
 lesson%: tools
 	@$(COURSE) lesson $* --track $(TRACK)

@@ -68,6 +68,13 @@ func lessonTargets(_ n: Int) -> [Target] {
             name: "\(lesson)Tests", dependencies: [.target(name: lesson), "CourseTesting"] + earlier + libs,
             path: "Tests/\(lesson)Tests", exclude: ["grading.json"]))
     }
+    if n == 5 {
+        // `sentiment train|eval|predict`: the Lesson 5 model as a command line tool.
+        targets.append(.executableTarget(
+            name: "sentiment", dependencies: [.target(name: lesson)] + earlier + libs
+                + [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/sentiment", swiftSettings: speed))
+    }
     return targets
 }
 

@@ -25,6 +25,7 @@ import Lesson4
 import TensorCore
 
 let quick = CommandLine.arguments.contains("--quick")
+AllocatorTuning.keepFreedMemory()
 
 func seconds(_ body: () -> Void) -> Double {
     let start = DispatchTime.now().uptimeNanoseconds

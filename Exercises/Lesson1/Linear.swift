@@ -50,8 +50,10 @@ public struct Linear<T: TensorScalar>: Sendable {
         unimplemented("Linear.init(inputSize:outputSize:rng:)", lesson: 1, see: "section 2")
     }
 
-    /// y = x Wᵀ + b.  x: [B, in] -> y: [B, out]
+    /// y = x Wᵀ + b, and the cache backward needs (x).  x: [B, in] -> y: [B, out]
     public func forward(_ x: Tensor<T>) -> (y: Tensor<T>, cache: Cache) {
+        precondition(x.rank == 2 && x.shape[1] == inputSize,
+                     "Linear.forward: x must be [B, \(inputSize)], got \(x.shape)")
         unimplemented("Linear.forward", lesson: 1, see: "section 2")
     }
 
@@ -62,6 +64,8 @@ public struct Linear<T: TensorScalar>: Sendable {
 
     /// Given dy = ∂L/∂y [B, out], returns dx = ∂L/∂x [B, in] and the parameters' gradients.
     public func backward(_ dy: Tensor<T>, cache: Cache) -> (dx: Tensor<T>, grads: Gradients) {
+        precondition(dy.shape == [cache.x.shape[0], outputSize],
+                     "Linear.backward: dy must be [\(cache.x.shape[0]), \(outputSize)], got \(dy.shape)")
         unimplemented("Linear.backward", lesson: 1, see: "section 3")
     }
 }

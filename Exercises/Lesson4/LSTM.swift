@@ -35,15 +35,7 @@ public struct LSTM<T: TensorScalar>: Sendable {
     public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bidirectional: Bool = false,
                 dropout: Double = 0, rng: inout SeededRNG) {
         precondition(numLayers >= 1, "LSTM: numLayers must be at least 1, got \(numLayers)")
-        let d = bidirectional ? 2 : 1
-        var layers: [[LSTMLayer<T>]] = []
-        for l in 0..<numLayers {
-            let input = l == 0 ? inputSize : d * hiddenSize
-            layers.append((0..<d).map { dir in
-                LSTMLayer(inputSize: input, hiddenSize: hiddenSize, reverse: dir == 1, rng: &rng)
-            })
-        }
-        self.init(layers: layers, dropout: dropout)
+        unimplemented("LSTM.init", lesson: 4, see: "section 5")
     }
 
     /// Given layers ([layer][direction], the second direction reversed), e.g. from a fixture.

@@ -136,7 +136,7 @@ chart.add(.line(x: epochAxis, y: run.history.map(\.trainLoss), title: "train los
 chart.add(.line(x: epochAxis, y: run.history.map(\.validationAccuracy), title: "validation accuracy"))
 chart.add(.line(x: epochAxis, y: run.history.map(\.testAccuracy), title: "test accuracy"))
 chart.yRange = (0, 1)
-chart.legend = "center right"
+chart.legend = "center"
 let chartPath = outDirectory + "/learning_curve.png"
 if Gnuplot.isAvailable {
     do {

@@ -33,7 +33,7 @@ if FileManager.default.fileExists(atPath: Amazon.sharedSamplePath) {
 } else {
     print("No Amazon sample at \(Amazon.sharedSamplePath). \(Amazon.officialDownload)")
 }
-print("loaded in \(clock.lap()) s")
+print("loaded in \(fixed(clock.lap(), 1)) s")
 
 func classCounts(_ reviews: [Review]) -> (negative: Int, positive: Int) {
     let positive = reviews.reduce(0) { $0 + ($1.label == 1 ? 1 : 0) }
@@ -81,73 +81,88 @@ print("Tokenised \(data.train.count + data.test.count + amazon.count) reviews (\
       "\(Int(Double(tokenCount) / max(tokenizeSeconds, 1e-9))) tokens/s")
 summary["tokenizer"] = ["tokens": tokenCount, "seconds": tokenizeSeconds, "tokensPerSecond": Double(tokenCount) / max(tokenizeSeconds, 1e-9)]
 
-// Lengths per class.
+// Lengths per class, for IMDB and the Amazon sample.
 let trainLengths = trainTokens.map(\.count)
-let lengthsByClass = [0, 1].map { label in zip(data.train, trainLengths).filter { $0.0.label == label }.map(\.1) }
-print("\nReview length in tokens (train):")
 var lengthSummary: [String: Any] = [:]
-for (label, lengths) in zip(["negative", "positive"], lengthsByClass) where !lengths.isEmpty {
-    let stats = [50, 90, 95].map { lengthPercentile(lengths, Double($0)) }
-    print("  \(pad(label, 9)) median \(pad(stats[0], 5))  p90 \(pad(stats[1], 5))  p95 \(pad(stats[2], 5))  " +
-          "max \(pad(lengths.max() ?? 0, 5))  mean \(fixed(mean(lengths), 1))")
-    lengthSummary[label] = ["median": stats[0], "p90": stats[1], "p95": stats[2], "max": lengths.max() ?? 0, "mean": mean(lengths)]
+func describeLengths(_ name: String, _ reviews: [Review], _ lengths: [Int], file: String, terminal: Bool) {
+    let byClass = [0, 1].map { label in zip(reviews, lengths).filter { $0.0.label == label }.map(\.1) }
+    print("\nReview length in tokens, \(name):")
+    var stats: [String: Any] = [:]
+    for (label, values) in zip(["negative", "positive"], byClass) where !values.isEmpty {
+        let p = [50, 90, 95].map { lengthPercentile(values, Double($0)) }
+        print("  \(pad(label, 9)) median \(pad(p[0], 5))  p90 \(pad(p[1], 5))  p95 \(pad(p[2], 5))  " +
+              "max \(pad(values.max() ?? 0, 5))  mean \(fixed(mean(values), 1))")
+        stats[label] = ["median": p[0], "p90": p[1], "p95": p[2], "max": values.max() ?? 0, "mean": mean(values)]
+    }
+    lengthSummary[name] = stats
+    // Clip the long tail so the bulk of the distribution is visible; the title says where.
+    let clip = max(20, lengthPercentile(lengths, 99))
+    var chart = Chart(title: "\(name): review length per class (longer than the 99th percentile, \(clip) tokens, counted at \(clip))",
+                      xLabel: "tokens per review", yLabel: "reviews")
+    for (label, values) in zip(["negative", "positive"], byClass) {
+        chart.add(.histogram(values: values.map { Double(min($0, clip)) }, bins: 60, title: label))
+    }
+    chart.extraCommands = classColours
+    draw(chart, file, terminal: terminal)
 }
-if !amazonTokens.isEmpty {
-    let lengths = amazonTokens.map(\.count)
-    print("  Amazon    median \(pad(lengthPercentile(lengths, 50), 5))  p90 \(pad(lengthPercentile(lengths, 90), 5))  " +
-          "max \(pad(lengths.max() ?? 0, 5))  (title and text: short next to IMDB)")
-    lengthSummary["amazon"] = ["median": lengthPercentile(lengths, 50), "p90": lengthPercentile(lengths, 90), "max": lengths.max() ?? 0]
+describeLengths("\(datasetName) train", data.train, trainLengths, file: "lengths.png", terminal: true)
+print("The two classes have nearly the same length distribution: length alone says little about the label.")
+if !amazon.isEmpty {
+    describeLengths("Amazon sample", amazon, amazonTokens.map(\.count), file: "lengths_amazon.png", terminal: false)
+    print("Amazon reviews (title and text) are less than half as long as IMDB's.")
 }
 summary["lengths"] = lengthSummary
 
-// Clip the long tail so the bulk of the distribution is visible; the cut-off is in the title.
-let clip = max(50, lengthPercentile(trainLengths, 99))
-var lengthChart = Chart(title: "\(datasetName) train: review length per class (clipped at the 99th percentile, \(clip) tokens)",
-                        xLabel: "tokens per review", yLabel: "reviews")
-lengthChart.add(.histogram(values: lengthsByClass[0].map { Double(min($0, clip)) }, bins: 60, title: "negative"))
-lengthChart.add(.histogram(values: lengthsByClass[1].map { Double(min($0, clip)) }, bins: 60, title: "positive"))
-lengthChart.extraCommands = classColours
-draw(lengthChart, "lengths.png", terminal: true)
-print("The two classes have nearly the same length distribution: length alone says little about the label.")
-
 // Top words per class, stop words and punctuation removed.
-var frequency = [[String: Int]](repeating: [:], count: 2)
-var classTokens = [0, 0]
-for (review, tokens) in zip(data.train, trainTokens) {
-    for token in tokens where isContentWord(token) {
-        frequency[review.label][token, default: 0] += 1
+var topSummary: [String: Any] = [:]
+func describeTopWords(_ name: String, _ reviews: [Review], _ tokens: [[String]], file: String) {
+    var frequency = [[String: Int]](repeating: [:], count: 2)
+    var classTokens = [0, 0]
+    for (review, words) in zip(reviews, tokens) {
+        for token in words where isContentWord(token) { frequency[review.label][token, default: 0] += 1 }
+        classTokens[review.label] += words.count
     }
-    classTokens[review.label] += tokens.count
-}
-let topCount = 15
-let top = (0..<2).map { label in
-    frequency[label].sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(topCount).map(\.key)
-}
-print("\nMost frequent words per class (stop words and punctuation removed):")
-print("  negative: \(top[0].joined(separator: ", "))")
-print("  positive: \(top[1].joined(separator: ", "))")
-let shared = Set(top[0]).intersection(top[1])
-print("  \(shared.count) of the \(topCount) are in both lists: frequency alone does not separate the classes.")
-// Words far more frequent in one class than the other (smoothed ratio of rates, frequent words only).
-func rate(_ word: String, _ label: Int) -> Double {
-    (Double(frequency[label][word] ?? 0) + 1) / Double(max(classTokens[label], 1))
-}
-let candidates = Set(frequency[0].filter { $0.value >= 50 }.keys).union(frequency[1].filter { $0.value >= 50 }.keys)
-let byRatio = candidates.sorted { (log(rate($0, 1) / rate($0, 0)), $1) > (log(rate($1, 1) / rate($1, 0)), $0) }
-let distinctive = (negative: Array(byRatio.suffix(12).reversed()), positive: Array(byRatio.prefix(12)))
-print("Words with the most lopsided rates (seen at least 50 times):")
-print("  negative: \(distinctive.negative.joined(separator: ", "))")
-print("  positive: \(distinctive.positive.joined(separator: ", "))")
-summary["topWords"] = ["negative": top[0], "positive": top[1],
-                       "distinctiveNegative": distinctive.negative, "distinctivePositive": distinctive.positive]
+    let topCount = 15
+    let top = (0..<2).map { label in
+        frequency[label].sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(topCount).map(\.key)
+    }
+    print("\nMost frequent words per class, \(name) (stop words and punctuation removed):")
+    print("  negative: \(top[0].joined(separator: ", "))")
+    print("  positive: \(top[1].joined(separator: ", "))")
+    print("  \(Set(top[0]).intersection(top[1]).count) of the \(topCount) are in both lists: frequency alone does not separate the classes.")
+    // Words far more frequent in one class than in the other: smoothed ratio of rates, among
+    // words frequent enough that the ratio is not one film's cast list.
+    func rate(_ word: String, _ label: Int) -> Double {
+        (Double(frequency[label][word] ?? 0) + 1) / Double(max(classTokens[label], 1))
+    }
+    let minimum = max(20, reviews.count / 100)
+    let candidates = Set(frequency[0].keys).union(frequency[1].keys)
+        .filter { (frequency[0][$0] ?? 0) + (frequency[1][$0] ?? 0) >= minimum }
+    let byRatio = candidates.sorted { (log(rate($0, 1) / rate($0, 0)), $1) > (log(rate($1, 1) / rate($1, 0)), $0) }
+    let negative = Array(byRatio.suffix(12).reversed()), positive = Array(byRatio.prefix(12))
+    let largestRatio = max(byRatio.first.map { rate($0, 1) / rate($0, 0) } ?? 1, byRatio.last.map { rate($0, 0) / rate($0, 1) } ?? 1)
+    if largestRatio < 1.5 {
+        print("No word is even 1.5 times as frequent in one class as in the other: here the label lies in the word order.")
+    } else {
+        print("Words with the most lopsided rates (seen at least \(minimum) times):")
+        print("  negative: \(negative.joined(separator: ", "))")
+        print("  positive: \(positive.joined(separator: ", "))")
+    }
+    topSummary[name] = ["negative": top[0], "positive": top[1], "lopsidedNegative": negative, "lopsidedPositive": positive]
 
-let topUnion = Array(Set(top[0] + top[1])).sorted { rate($0, 0) + rate($0, 1) > rate($1, 0) + rate($1, 1) }
-var topChart = Chart(title: "\(datasetName) train: most frequent words per class (stop words removed)",
-                     xLabel: "", yLabel: "occurrences per 1,000 tokens")
-topChart.add(.bars(labels: topUnion, series: [("negative", topUnion.map { 1000 * rate($0, 0) }),
-                                              ("positive", topUnion.map { 1000 * rate($0, 1) })]))
-topChart.extraCommands = classColours + ["set yrange [0:*]"]
-draw(topChart, "top_words.png")
+    let union = Array(Set(top[0] + top[1])).sorted { rate($0, 0) + rate($0, 1) > rate($1, 0) + rate($1, 1) }
+    var chart = Chart(title: "\(name): most frequent words per class (stop words removed)", xLabel: "",
+                      yLabel: "occurrences per 1,000 tokens")
+    chart.add(.bars(labels: union, series: [("negative", union.map { 1000 * rate($0, 0) }),
+                                            ("positive", union.map { 1000 * rate($0, 1) })]))
+    chart.extraCommands = classColours + ["set yrange [0:*]"]
+    draw(chart, file)
+}
+describeTopWords("\(datasetName) train", data.train, trainTokens, file: "top_words.png")
+if !amazon.isEmpty {
+    describeTopWords("Amazon sample", amazon, amazonTokens, file: "top_words_amazon.png")
+}
+summary["topWords"] = topSummary
 
 // MARK: 3. The vocabulary
 
@@ -200,13 +215,14 @@ for p in percentiles {
     choices.append(["percentile": p, "maxLength": t, "paddingShare": padShare, "truncatedShare": cut])
 }
 let longest = max(trainLengths.max() ?? 1, 1)
-let maxLengths = Array(stride(from: 10, through: min(longest, 4 * lengthPercentile(trainLengths, 95)), by: max(1, longest / 400)))
+let maxLengths = Array(stride(from: 5, through: min(longest, 2 * lengthPercentile(trainLengths, 99)), by: max(1, longest / 400)))
 let padCurve = maxLengths.map { paddingShare(lengths: trainLengths, maxLength: $0) }
 let cutCurve = maxLengths.map { truncatedShare(lengths: trainLengths, maxLength: $0) }
 let balancedT = zip(maxLengths, zip(padCurve, cutCurve)).first { $0.1.0 >= $0.1.1 }?.0 ?? maxLengths.last ?? 0
 let majorityT = zip(maxLengths, padCurve).first { $0.1 > 0.5 }?.0
-print("Padding equals the share of tokens cut at T = \(balancedT); padding is the majority of the batch from T = " +
-      "\(majorityT.map(String.init) ?? "never") on. Bucketing by length (Lesson 5) pads each batch only to its own longest review.")
+print("Padding equals the share of tokens cut at T = \(balancedT); " +
+      (majorityT.map { "padding is the majority of the batch from T = \($0) on." } ?? "padding never becomes the majority of the batch.") +
+      " Bucketing by length (Lesson 5) pads each batch only to its own longest review.")
 summary["padding"] = ["percentiles": choices, "balancedMaxLength": balancedT, "paddingMajorityFrom": majorityT ?? -1]
 
 var padChart = Chart(title: "\(datasetName) train: the cost of a maximum length T", xLabel: "maximum length T (tokens)", yLabel: "share")
@@ -237,10 +253,11 @@ if FileManager.default.fileExists(atPath: glovePath) {
     clock.lap()
     do {
         let (matrix, coverage) = try WordVectors.load(path: glovePath, vocabulary: vocabulary.words, counts: vocabulary.counts, seed: 2)
-        print("GloVe 6B 50d (Pennington et al. 2014) for our vocabulary, loaded in \(fixed(clock.lap(), 1)) s:\n  \(coverage)")
+        let loadSeconds = clock.lap()
+        print("GloVe 6B 50d (Pennington et al. 2014) for our vocabulary, loaded in \(fixed(loadSeconds, 1)) s:\n  \(coverage)")
         gloveMatrix = matrix
         embedding = Embedding(weight: matrix, paddingIndex: Vocabulary.pad, trainable: false)
-        summary["glove"] = ["seconds": clock.total, "found": coverage.found, "vocabularyShare": coverage.vocabularyShare,
+        summary["glove"] = ["seconds": loadSeconds, "found": coverage.found, "vocabularyShare": coverage.vocabularyShare,
                             "tokenShare": coverage.tokenShare ?? -1]
     } catch {
         print("GloVe could not be read (\(error)); the embedding stays random.")
@@ -250,23 +267,19 @@ if FileManager.default.fileExists(atPath: glovePath) {
 }
 clock.lap()
 var forwardTokens = 0
-var gradientNorm: Float = 0
 var frozenSkipped = 0
 for start in stride(from: 0, to: encoded.count, by: batchSize) {
     let batch = padSequences(Array(encoded[start..<min(start + batchSize, encoded.count)]), maxLength: maxLength)
     let (x, cache) = embedding.forward(batch.ids, shape: [batch.maxLength, batch.batchSize])
     forwardTokens += batch.ids.count
     // A stand-in upstream gradient (what an LSTM would send back): x itself.
-    if let dWeight = embedding.trainableGradient(x, cache: cache) {
-        gradientNorm += dWeight.norm()
-    } else {
-        frozenSkipped += 1
-    }
+    if embedding.trainableGradient(x, cache: cache) == nil { frozenSkipped += 1 }
 }
 let embedSeconds = clock.lap()
 print("Embedding \(embedding.trainable ? "trainable" : "frozen") [V = \(embedding.vocabularySize), E = \(embedding.embeddingSize)]: " +
       "\(encoded.count / batchSize) batches ids [T = \(maxLength), B = \(batchSize)] -> x [\(maxLength), \(batchSize), 50], " +
-      "\(Int(Double(forwardTokens) / max(embedSeconds, 1e-9))) tokens/s; frozen, so \(frozenSkipped) backward passes were skipped.")
+      "\(Int(Double(forwardTokens) / max(embedSeconds, 1e-9))) tokens/s" +
+      (embedding.trainable ? "." : "; frozen, so all \(frozenSkipped) backward passes were skipped."))
 embedding.trainable = true
 let probe = padSequences(Array(encoded.prefix(batchSize)), maxLength: maxLength)
 let (probeX, probeCache) = embedding.forward(probe.ids, shape: [probe.maxLength, probe.batchSize])

@@ -54,11 +54,11 @@ public struct Linear<T: TensorScalar>: Sendable {
         // END SOLUTION
     }
 
-    /// y = x Wᵀ + b.  x: [B, in] -> y: [B, out]
+    /// y = x Wᵀ + b, and the cache backward needs (x).  x: [B, in] -> y: [B, out]
     public func forward(_ x: Tensor<T>) -> (y: Tensor<T>, cache: Cache) {
-        // BEGIN SOLUTION: Linear.forward (section 2)
         precondition(x.rank == 2 && x.shape[1] == inputSize,
                      "Linear.forward: x must be [B, \(inputSize)], got \(x.shape)")
+        // BEGIN SOLUTION: Linear.forward (section 2)
         let y = matmul(x, weight, transposeB: true).addingRow(bias)
         return (y, Cache(x: x))
         // END SOLUTION
@@ -71,12 +71,12 @@ public struct Linear<T: TensorScalar>: Sendable {
 
     /// Given dy = ∂L/∂y [B, out], returns dx = ∂L/∂x [B, in] and the parameters' gradients.
     public func backward(_ dy: Tensor<T>, cache: Cache) -> (dx: Tensor<T>, grads: Gradients) {
-        // BEGIN SOLUTION: Linear.backward (section 3)
         precondition(dy.shape == [cache.x.shape[0], outputSize],
                      "Linear.backward: dy must be [\(cache.x.shape[0]), \(outputSize)], got \(dy.shape)")
-        let dx = matmul(dy, weight)                        // [B, out] · [out, in]
+        // BEGIN SOLUTION: Linear.backward (section 3)
+        let dx = matmul(dy, weight)                         // [B, out] · [out, in]
         let dWeight = matmul(dy, transposeA: true, cache.x) // [out, B] · [B, in]
-        let dBias = dy.sumRows()                           // the bias was added to every row
+        let dBias = dy.sumRows()                            // the bias was added to every row
         return (dx, Gradients(weight: dWeight, bias: dBias))
         // END SOLUTION
     }

@@ -35,6 +35,7 @@ public struct LSTM<T: TensorScalar>: Sendable {
     public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bidirectional: Bool = false,
                 dropout: Double = 0, rng: inout SeededRNG) {
         precondition(numLayers >= 1, "LSTM: numLayers must be at least 1, got \(numLayers)")
+        // BEGIN SOLUTION: LSTM.init (section 5)
         let d = bidirectional ? 2 : 1
         var layers: [[LSTMLayer<T>]] = []
         for l in 0..<numLayers {
@@ -44,6 +45,7 @@ public struct LSTM<T: TensorScalar>: Sendable {
             })
         }
         self.init(layers: layers, dropout: dropout)
+        // END SOLUTION
     }
 
     /// Given layers ([layer][direction], the second direction reversed), e.g. from a fixture.

@@ -83,22 +83,31 @@ public enum Amazon {
     /// (the sampler's first pass). Returns the count of skipped rows and the first problems.
     public static func forEachCSVReview(_ path: String, badRows: BadRowPolicy,
                                         _ body: (Review) throws -> Void) throws -> LoadResult {
-        let reader = try StreamingCSVReader(path: path)
-        var result = LoadResult()
-        var parsed = true
-        while true {
-            do {
-                parsed = false
-                guard try reader.nextRecord() else { break }
-                parsed = true
-                try body(try review(from: reader))
-            } catch let error as InputError {
-                if badRows == .fail { throw error }
-                result.skip(error)
-                if !parsed { try reader.skipRestOfLine() }
-            }
+        try ReviewRows.forEachCSV(path, policy: badRows, convert: review(from:), body: body)
+    }
+
+    /// About `total` reviews of Zhang's CSV spread equally over 2 classes x `lengthBins` word
+    /// count quantiles (`stratifiedSample`), read in two passes so only the sample is held:
+    /// the first keeps each row's label and length, the second the chosen rows.
+    public static func sampleCSV(_ path: String, total: Int, lengthBins: Int = 5, seed: UInt64,
+                                 badRows: BadRowPolicy = .fail) throws -> (reviews: [Review], sample: StratifiedSample, skipped: Int) {
+        var labels: [Int] = [], lengths: [Int] = []
+        let first = try forEachCSVReview(path, badRows: badRows) { review in
+            labels.append(review.label)
+            lengths.append(wordCount(review.text))
         }
-        return result
+        let sample = stratifiedSample(labels: labels, lengths: lengths, total: total, lengthBins: lengthBins, seed: seed)
+        var wanted = [Bool](repeating: false, count: labels.count)
+        for i in sample.indices { wanted[i] = true }
+        var reviews: [Review] = []
+        reviews.reserveCapacity(sample.indices.count)
+        var row = 0
+        // Bad rows were skipped the same way in the first pass, so row numbers agree.
+        _ = try forEachCSVReview(path, badRows: badRows) { review in
+            if wanted[row] { reviews.append(review) }
+            row += 1
+        }
+        return (reviews, sample, first.skipped)
     }
 
     static func review(from reader: StreamingCSVReader) throws -> Review {

@@ -28,8 +28,10 @@ public enum DataPaths {
     ///
     /// tar writes into a fresh temporary folder next to the destination, which is renamed into
     /// place only when tar has succeeded: a killed extraction leaves a `.partial` folder (removed
-    /// on the next run), never a half-filled `cache/<name>` that looks finished. Two processes
-    /// extracting at once both finish; the second rename fails and its copy is deleted.
+    /// on the next run), never a half-filled `cache/<name>` that looks finished. An exclusive
+    /// lock on `.<name>.lock` makes concurrent processes (the test runner starts one per test)
+    /// wait for the first one's extraction instead of repeating it; the kernel drops the lock of
+    /// a killed process.
     /// - Parameter excluding: archive members to leave out (tar `--exclude` patterns).
     public static func extractOnce(archive: String, into name: String, excluding: [String] = [],
                                    cacheDirectory: String = DataPaths.cache) throws -> String {
@@ -41,7 +43,17 @@ public enum DataPaths {
             throw InputError(file: archive, "archive not found")
         }
         try fm.createDirectory(atPath: cache, withIntermediateDirectories: true)
-        removeStalePartials(of: name, in: cache)
+        let lock = open("\(cache)/.\(name).lock", O_CREAT | O_RDWR, 0o644)
+        guard lock >= 0 else {
+            throw InputError(file: "\(cache)/.\(name).lock", "cannot create the lock file: \(String(cString: strerror(errno)))")
+        }
+        defer { close(lock) }                      // closing releases the lock
+        while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+        if fm.fileExists(atPath: destination) { return destination }   // another process finished it
+        // Holding the lock, no one else is extracting: any partial folder is a killed run's.
+        for entry in (try? fm.contentsOfDirectory(atPath: cache)) ?? [] where entry.hasPrefix(".\(name).partial-") {
+            try? fm.removeItem(atPath: "\(cache)/\(entry)")
+        }
         let partial = "\(cache)/.\(name).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0 ... .max))"
         try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
         defer { try? fm.removeItem(atPath: partial) }
@@ -62,26 +74,9 @@ public enum DataPaths {
             let text = String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw InputError(file: archive, "tar failed with status \(tar.terminationStatus): \(text)")
         }
-        if rename(partial, destination) != 0 {
-            // Someone else finished first; theirs is complete, so use it.
-            guard fm.fileExists(atPath: destination) else {
-                throw InputError(file: destination, "cannot move the extracted archive into place: \(String(cString: strerror(errno)))")
-            }
+        guard rename(partial, destination) == 0 else {
+            throw InputError(file: destination, "cannot move the extracted archive into place: \(String(cString: strerror(errno)))")
         }
         return destination
-    }
-
-    /// Partial folders left by extractions that were killed more than an hour ago. A younger one
-    /// may belong to a process that is still running, so it is left alone.
-    private static func removeStalePartials(of name: String, in cache: String) {
-        let fm = FileManager.default
-        guard let entries = try? fm.contentsOfDirectory(atPath: cache) else { return }
-        for entry in entries where entry.hasPrefix(".\(name).partial-") {
-            let path = "\(cache)/\(entry)"
-            if let modified = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
-               Date().timeIntervalSince(modified) > 3600 {
-                try? fm.removeItem(atPath: path)
-            }
-        }
     }
 }

@@ -27,21 +27,36 @@ enum ReviewRows {
         !text.contains { !$0.isWhitespace }
     }
 
-    /// Reads CSV records and maps each through `convert`, with the bad-row policy: a record
-    /// that `convert` rejects is skipped whole; a record the CSV parser rejects is skipped to
-    /// the end of its line.
-    static func csv(_ path: String, policy: BadRowPolicy, skipHeader: ((StreamingCSVReader) throws -> Void)? = nil,
-                    convert: @escaping (StreamingCSVReader) throws -> Review) throws -> LoadResult {
+    /// Reads CSV records, maps each through `convert` and hands the review to `body`, with the
+    /// bad-row policy: a record that `convert` rejects is skipped whole; a record the CSV parser
+    /// rejects is skipped to the end of its line. The result holds the skip count, no reviews.
+    static func forEachCSV(_ path: String, policy: BadRowPolicy, skipHeader: ((StreamingCSVReader) throws -> Void)? = nil,
+                           convert: (StreamingCSVReader) throws -> Review, body: (Review) throws -> Void) throws -> LoadResult {
         let reader = try StreamingCSVReader(path: path)
         if let skipHeader { try skipHeader(reader) }
+        var result = LoadResult()
         var parsed = true
-        return try collect(policy: policy, row: {
-            parsed = false
-            guard try reader.nextRecord() else { return .none }
-            parsed = true
-            return .some(try convert(reader))
-        }, recover: { _ in
-            if !parsed { try reader.skipRestOfLine() }
-        })
+        while true {
+            do {
+                parsed = false
+                guard try reader.nextRecord() else { break }
+                parsed = true
+                try body(try convert(reader))
+            } catch let error as InputError {
+                if policy == .fail { throw error }
+                result.skip(error)
+                if !parsed { try reader.skipRestOfLine() }
+            }
+        }
+        return result
+    }
+
+    /// `forEachCSV` keeping the reviews.
+    static func csv(_ path: String, policy: BadRowPolicy, skipHeader: ((StreamingCSVReader) throws -> Void)? = nil,
+                    convert: (StreamingCSVReader) throws -> Review) throws -> LoadResult {
+        var reviews: [Review] = []
+        var result = try forEachCSV(path, policy: policy, skipHeader: skipHeader, convert: convert) { reviews.append($0) }
+        result.reviews = reviews
+        return result
     }
 }

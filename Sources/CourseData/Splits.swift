@@ -49,7 +49,7 @@ public func stratifiedSplit(_ reviews: [Review], fractions: [Double], seed: UInt
 func rowsByClass(_ labels: [Int]) -> [(label: Int, rows: [Int])] {
     var groups: [Int: [Int]] = [:]
     for (i, label) in labels.enumerated() { groups[label, default: []].append(i) }
-    return groups.keys.sorted().map { ($0, groups[$0]!) }
+    return groups.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
 }
 
 /// `count` split into parts proportional to `fractions`, rounded so they add up to `count`:

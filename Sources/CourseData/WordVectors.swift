@@ -16,7 +16,7 @@ import TensorCore
 
 public enum WordVectors {
     /// Half-width of the uniform range of rows not found in the file.
-    public static let missingRange: Float = 0.05
+    public static let missingRange = 0.05
 
     /// GloVe 6B 50d in the shared data.
     public static var sharedGlovePath: String {
@@ -97,7 +97,7 @@ public enum WordVectors {
         var scalars = [Float](repeating: 0, count: v * dimension)
         for r in 0..<v {
             for j in 0..<dimension {
-                let u = Float(rng.uniform(-Double(missingRange), Double(missingRange)))
+                let u = Float(rng.uniform(-missingRange, missingRange))
                 if r != 0 { scalars[r * dimension + j] = u }
             }
         }

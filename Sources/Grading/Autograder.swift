@@ -87,17 +87,18 @@ public struct Autograder {
         for lesson in run.lessons {
             console.print()
             console.print(console.bold("Lesson \(lesson.lesson): \(lesson.title)"))
+            let width = nameWidth(lesson.tests)
             for test in lesson.tests {
                 guard let result = lesson.results[test.id] else { continue }
                 let score = "\(formatPoints(result.status == .passed ? test.points : 0))/\(formatPoints(test.points))"
-                var line = "  \(console.tag(result.status))  \(pad(test.id.configName, 52)) \(pad(score, 6))"
+                var line = "  \(console.tag(result.status))  \(pad(test.id.configName, width)) \(pad(score, 6))"
                 if result.status != .passed { line += " " + console.dim(firstLine(result.summary, max: 90)) }
                 console.print(line)
             }
         }
         console.print()
         progressTable(run, console: console).forEach { console.print($0) }
-        for warning in run.warnings { console.print(console.yellow("warning: ") + warning) }
+        for warning in run.warnings { console.print(console.yellow("warning: ") + firstLine(warning, max: 240)) }
         console.print("Wrote \(relativePath(resultsPath, root: workspace.root)) in \(formatSeconds(Date().timeIntervalSince(start))).")
         return results
     }
@@ -166,6 +167,11 @@ func testOutput(_ result: TestResult, hint: String?) -> String {
         parts.append("Output:\n" + output)
     }
     return parts.joined(separator: "\n\n")
+}
+
+/// The name column's width: the longest test name of the lesson.
+func nameWidth(_ tests: [GradingConfig.GradedTest]) -> Int {
+    min(80, tests.map(\.id.configName.count).max() ?? 40)
 }
 
 func firstLine(_ s: String, max: Int) -> String {

@@ -48,19 +48,27 @@ public struct Checker {
             console.print()
             console.print(console.bold("Lesson \(summary.lesson): \(summary.title)")
                 + console.dim("  (Lessons/Lesson\(summary.lesson)/README.md)"))
+            // Hints for what failed, and for the first unwritten exercise only: the other
+            // stubs' hints are for later.
+            var hintedTODO = false
+            let width = nameWidth(summary.tests)
             for test in summary.tests {
                 guard let result = summary.results[test.id] else { continue }
                 let score = "\(formatPoints(result.status == .passed ? test.points : 0))/\(formatPoints(test.points))"
-                console.print("  \(console.tag(result.status))  \(pad(test.id.configName, 56)) \(score)")
+                console.print("  \(console.tag(result.status))  \(pad(test.id.configName, width)) \(score)")
                 guard result.status != .passed else { continue }
                 console.print(indented(describe(result), "        "))
+                if result.status == .unimplemented {
+                    if hintedTODO { continue }
+                    hintedTODO = true
+                }
                 if let hint = test.hint, !hint.isEmpty { console.print(console.dim("        hint: \(hint)")) }
             }
         }
         console.print()
         console.print(console.bold("Progress"))
         progressTable(run, console: console).forEach { console.print($0) }
-        for warning in run.warnings { console.print(console.yellow("warning: ") + warning) }
+        for warning in run.warnings { console.print(console.yellow("warning: ") + firstLine(warning, max: 240)) }
         console.print()
         console.print(nextStep(run, console: console))
         return true

@@ -32,7 +32,9 @@ public struct TestResult: Sendable {
 public let stubExitStatus: Int32 = 86
 
 /// Turns one test process's ending and output into a result.
-public func classify(_ id: TestID, _ process: ProcessResult, root: String, timeLimit: Double) -> TestResult {
+/// `lessonDirectory` (Exercises, Solutions, submission) completes the stub's "LessonN/File.swift".
+public func classify(_ id: TestID, _ process: ProcessResult, root: String, timeLimit: Double,
+                     lessonDirectory: String? = nil) -> TestResult {
     let output = rewritePaths(XCTestOutput.trimmed(process.output), root: root)
     var result = TestResult(id: id, status: .failed, summary: "", output: output, seconds: process.seconds)
     let failures = XCTestOutput.failures(process.output)
@@ -47,6 +49,9 @@ public func classify(_ id: TestID, _ process: ProcessResult, root: String, timeL
     case .exited(stubExitStatus):
         result.status = .unimplemented
         result.summary = XCTestOutput.stubMessage(process.output) ?? "reached an unimplemented(...) exercise stub"
+        if let dir = lessonDirectory {
+            result.summary = result.summary.replacingOccurrences(of: "(Lesson", with: "(\(dir)/Lesson")
+        }
     case .exited(0):
         if let failure = firstFailure {
             result.summary = failure
@@ -88,6 +93,8 @@ public struct BuildResult: Sendable {
         var keepContext = false
         for line in output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             if line.contains("error:") {
+                // SwiftPM's "emit-module command failed" lines only repeat that something failed.
+                if line.hasPrefix("error: "), line.contains("command failed with exit code") { keepContext = false; continue }
                 if kept.contains(line) { keepContext = false; continue }  // SwiftPM repeats some
                 kept.append(line)
                 keepContext = true
@@ -109,7 +116,7 @@ public struct TestRunner: Sendable {
     public var jobs: Int
     public var defaultTimeLimit: Double
 
-    public init(workspace: Workspace, spec: BuildSpec, jobs: Int = 2, defaultTimeLimit: Double = 120) {
+    public init(workspace: Workspace, spec: BuildSpec, jobs: Int = 2, defaultTimeLimit: Double = 60) {
         self.workspace = workspace
         self.spec = spec
         self.jobs = max(1, jobs)
@@ -184,7 +191,8 @@ public struct TestRunner: Sendable {
                                          workingDirectory: workspace.root, timeLimit: timeLimit)
                 let result: TestResult
                 do {
-                    result = classify(id, try process.run(), root: workspace.root, timeLimit: timeLimit)
+                    result = classify(id, try process.run(), root: workspace.root, timeLimit: timeLimit,
+                                      lessonDirectory: spec.lessonDirectory)
                 } catch {
                     result = TestResult(id: id, status: .crashed, summary: "could not run: \(error)", output: "", seconds: 0)
                 }

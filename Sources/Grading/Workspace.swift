@@ -20,6 +20,14 @@ public struct BuildSpec: Sendable {
                   environment: ["TRACK": track.rawValue, "COURSE_LESSON_DIR": ""])
     }
 
+    /// Where the lesson code comes from, as a student would name it.
+    public var lessonDirectory: String {
+        if let dir = environment["COURSE_LESSON_DIR"], !dir.isEmpty {
+            return dir == Workspace.submissionDirectory ? "submission" : dir
+        }
+        return environment["TRACK"] == Track.solutions.rawValue ? "Solutions" : "Exercises"
+    }
+
     /// A submission copied into .grade/submission, built in .build-grade.
     public static var submission: BuildSpec {
         BuildSpec(label: "submission", scratchPath: ".build-grade",
@@ -183,12 +191,20 @@ public struct GradingConfig: Codable, Equatable, Sendable {
         if config == nil, !tests.isEmpty {
             warnings.append("\(file) is missing: every test of Lesson \(lesson) counts 1 point")
         }
-        let graded = tests.map { id -> GradedTest in
+        // The config's order (the lesson's order), then tests it does not list.
+        let position = Dictionary((config?.tests ?? []).enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let ordered = tests.sorted { (position[$0.configName] ?? Int.max, $0) < (position[$1.configName] ?? Int.max, $1) }
+        let graded = ordered.map { id -> GradedTest in
             if let entry = entries[id.configName] {
                 return GradedTest(id: id, points: entry.points, hint: entry.hint, timeLimit: entry.timeLimit ?? config?.timeLimit)
             }
-            if config != nil { warnings.append("\(file) does not list \(id.configName); it counts 1 point") }
             return GradedTest(id: id, points: 1, hint: nil, timeLimit: config?.timeLimit)
+        }
+        let unlisted = ordered.filter { entries[$0.configName] == nil }.map(\.configName)
+        if config != nil, unlisted.count == 1 {
+            warnings.append("\(file) does not list \(unlisted[0]); it counts 1 point")
+        } else if config != nil, unlisted.count > 1 {
+            warnings.append("\(file) does not list \(unlisted.count) tests; each counts 1 point: \(unlisted.joined(separator: ", "))")
         }
         let names = Set(tests.map(\.configName))
         for entry in config?.tests ?? [] where !names.contains(entry.name) {

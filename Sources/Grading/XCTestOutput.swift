@@ -97,7 +97,7 @@ public enum XCTestOutput {
     }
 
     private static let equality = try! NSRegularExpression(
-        pattern: #"^XCTAssert(?:Equal|EqualWithAccuracy) failed: \("(.*)"\) is not equal to \("(.*)"\)(?: \+/- \("(.*)"\))?(?: - (.*))?$"#,
+        pattern: #"^XCTAssert(?:Equal|EqualWithAccuracy) failed: \("(.*?)"\) is not equal to \("(.*?)"\)(?: \+/- \("(.*?)"\))?(?: - (.*))?$"#,
         options: [.dotMatchesLineSeparators])
     private static let prefixed = try! NSRegularExpression(
         pattern: #"^(?:XCTAssert\w+ failed|failed)(?:: (.*?))?(?: - (.*))?$"#, options: [.dotMatchesLineSeparators])
@@ -141,11 +141,15 @@ public enum XCTestOutput {
         pattern: #"^(?:(.*?):(\d+): )?(Fatal error|Precondition failed|Assertion failed)(?:: (.*))?$"#)
     private static let frame = try! NSRegularExpression(pattern: #" at (/\S+\.swift):(\d+)(?::\d+)?$"#)
 
-    /// Why a test crashed, in one line: the runtime's message and the deepest frame in course
-    /// code (lesson code or a test), e.g. "Fatal error: Index out of range at Exercises/Lesson1/Linear.swift:31".
+    /// Why a test crashed, in one line: the runtime's message and where, preferring the
+    /// deepest frame in lesson code over the library line that trapped, e.g.
+    /// "Precondition failed: matmul: ... (at Exercises/Lesson1/Linear.swift:78)".
     public static func crashSummary(_ output: String, root: String) -> String? {
         var message: String?
-        var location: String?
+        var trapLocation: String?
+        var lessonFrame: String?
+        var courseFrame: String?
+        let lessonFolders = ["Exercises/", "Solutions/", Workspace.submissionDirectory + "/", "Lessons/"]
         for lineSub in output.split(separator: "\n") {
             let line = String(lineSub)
             let ns = line as NSString
@@ -156,15 +160,18 @@ public enum XCTestOutput {
                 message = kind + text
                 if m.range(at: 1).location != NSNotFound {
                     let file = ns.substring(with: m.range(at: 1))
-                    if !file.hasPrefix("Swift/") { location = "\(file):\(ns.substring(with: m.range(at: 2)))" }
+                    if !file.hasPrefix("Swift/") { trapLocation = "\(file):\(ns.substring(with: m.range(at: 2)))" }
                 }
-            } else if location == nil, let m = frame.firstMatch(in: line, range: range) {
+            } else if lessonFrame == nil, let m = frame.firstMatch(in: line, range: range) {
                 let file = ns.substring(with: m.range(at: 1))
-                if file.hasPrefix(root + "/"), !file.contains("/.build") {
-                    location = "\(relativePath(file, root: root)):\(ns.substring(with: m.range(at: 2)))"
-                }
+                guard file.hasPrefix(root + "/"), !file.contains("/.build") else { continue }
+                let relative = String(file.dropFirst(root.count + 1))
+                let location = "\(relativePath(file, root: root)):\(ns.substring(with: m.range(at: 2)))"
+                if lessonFolders.contains(where: relative.hasPrefix) { lessonFrame = location }
+                else if courseFrame == nil { courseFrame = location }
             }
         }
+        let location = lessonFrame ?? trapLocation ?? courseFrame
         switch (message, location) {
         case let (m?, l?): return "\(m) (at \(l))"
         case let (m?, nil): return m

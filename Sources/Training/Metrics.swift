@@ -30,8 +30,8 @@ public struct BinaryConfusionMatrix: Codable, Sendable, Equatable, CustomStringC
     public init(labels: [Int], predictions: [Int]) {
         precondition(labels.count == predictions.count,
                      "BinaryConfusionMatrix: \(labels.count) labels but \(predictions.count) predictions")
-        checkBinary(labels, "labels")
-        checkBinary(predictions, "predictions")
+        checkBinaryLabels(labels, "labels")
+        checkBinaryLabels(predictions, "predictions")
         var tp = 0, fp = 0, tn = 0, fn = 0
         for (y, p) in zip(labels, predictions) {
             switch (y, p) {
@@ -57,16 +57,16 @@ public struct BinaryConfusionMatrix: Codable, Sendable, Equatable, CustomStringC
     public var count: Int { truePositives + falsePositives + trueNegatives + falseNegatives }
 
     /// (TP + TN) / N; 0 for an empty set.
-    public var accuracy: Double { ratio(truePositives + trueNegatives, count) }
+    public var accuracy: Double { metricRatio(truePositives + trueNegatives, count) }
 
     /// TP / (TP + FP): of the reviews called positive, the fraction that are. 0 when none is called positive.
-    public var precision: Double { ratio(truePositives, truePositives + falsePositives) }
+    public var precision: Double { metricRatio(truePositives, truePositives + falsePositives) }
 
     /// TP / (TP + FN): of the positive reviews, the fraction found. 0 when there are none.
-    public var recall: Double { ratio(truePositives, truePositives + falseNegatives) }
+    public var recall: Double { metricRatio(truePositives, truePositives + falseNegatives) }
 
     /// The harmonic mean of precision and recall, 2TP / (2TP + FP + FN); 0 when that is 0 / 0.
-    public var f1: Double { ratio(2 * truePositives, 2 * truePositives + falsePositives + falseNegatives) }
+    public var f1: Double { metricRatio(2 * truePositives, 2 * truePositives + falsePositives + falseNegatives) }
 
     public var description: String {
         """
@@ -84,11 +84,11 @@ public struct BinaryConfusionMatrix: Codable, Sendable, Equatable, CustomStringC
 
 /// a / b, or 0 when b is 0 (scikit-learn's zero_division default).
 @inline(__always)
-func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
+func metricRatio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
 
 /// Stops with a message when a label is neither 0 nor 1 (a programming error, not bad data:
 /// the loaders have already turned every data set's labels into 0 and 1).
-func checkBinary(_ values: [Int], _ name: String) {
+func checkBinaryLabels(_ values: [Int], _ name: String) {
     if let i = values.firstIndex(where: { $0 != 0 && $0 != 1 }) {
         preconditionFailure("binary metrics: \(name)[\(i)] is \(values[i]); expected 0 (negative) or 1 (positive)")
     }

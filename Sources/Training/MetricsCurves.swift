@@ -23,7 +23,7 @@ struct ThresholdCounts {
     /// labels: [N] (0 or 1), scores: [N] finite.
     init<S: BinaryFloatingPoint>(labels: [Int], scores: [S]) {
         precondition(labels.count == scores.count, "binary metrics: \(labels.count) labels but \(scores.count) scores")
-        checkBinary(labels, "labels")
+        checkBinaryLabels(labels, "labels")
         let values = scores.map { Double($0) }
         if let i = values.firstIndex(where: { !$0.isFinite }) {
             preconditionFailure("binary metrics: scores[\(i)] is \(values[i]); scores must be finite")
@@ -109,7 +109,7 @@ public struct PrecisionRecallCurve: Sendable, Equatable {
     public init?<S: BinaryFloatingPoint>(labels: [Int], scores: [S]) {
         let counts = ThresholdCounts(labels: labels, scores: scores)
         guard let positives = counts.truePositives.last, positives > 0 else { return nil }
-        let p = zip(counts.truePositives, counts.falsePositives).map { tp, fp in ratio(tp, tp + fp) }
+        let p = zip(counts.truePositives, counts.falsePositives).map { tp, fp in metricRatio(tp, tp + fp) }
         let r = counts.truePositives.map { Double($0) / Double(positives) }
         precision = p.reversed() + [1]
         recall = r.reversed() + [0]

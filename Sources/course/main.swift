@@ -30,7 +30,7 @@ struct RunOptions: ParsableArguments {
     var jobs: Int = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
 
     @Option(name: .customLong("time-limit"), help: "Seconds a test may run unless grading.json sets its timeLimit.")
-    var timeLimit: Double = 120
+    var timeLimit: Double = 60
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }

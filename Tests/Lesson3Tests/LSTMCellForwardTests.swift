@@ -1,4 +1,5 @@
 import CourseTesting
+import Foundation
 import Lesson3
 import TensorCore
 import XCTest
@@ -73,5 +74,3 @@ final class LSTMCellForwardTests: XCTestCase {
         }
     }
 }
-
-import Foundation

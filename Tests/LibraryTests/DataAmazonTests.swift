@@ -86,3 +86,27 @@ final class DataAmazonTests: XCTestCase {
         XCTAssertEqual(reviews[0].label, 1, "first label")
     }
 }
+
+final class DataAmazonSampleTests: XCTestCase {
+    /// Two passes over a CSV: equal cells of class x length bin, the same rows as the
+    /// in-memory sampler picks.
+    func testAmazonSampleCSV_equalCellsMatchInMemorySample() throws {
+        let dir = try DataTempDir(); defer { dir.remove() }
+        var rng = SeededRNG(seed: 3)
+        var text = ""
+        for i in 0..<200 {
+            let words = (0..<(1 + rng.int(below: 40))).map { _ in "w\(rng.int(below: 9))" }.joined(separator: " ")
+            text += "\"\(i % 3 == 0 ? 1 : 2)\",\"t\(i)\",\"\(words)\"\n"
+        }
+        let path = try dir.write("s.csv", text)
+        let (reviews, sample, skipped) = try Amazon.sampleCSV(path, total: 40, lengthBins: 2, seed: 5)
+        XCTAssertEqual(skipped, 0, "no bad rows")
+        XCTAssertEqual(reviews.count, 40, "sample size")
+        XCTAssertEqual(sample.cells.map(\.taken), [10, 10, 10, 10], "2 classes x 2 bins, 10 each")
+        let all = try Amazon.loadCSV(path)
+        let expected = stratifiedSample(labels: all.map(\.label), lengths: all.map { wordCount($0.text) },
+                                        total: 40, lengthBins: 2, seed: 5)
+        XCTAssertEqual(reviews, expected.indices.map { all[$0] }, "same rows as sampling in memory")
+        XCTAssertEqual(reviews.filter { $0.label == 0 }.count, 20, "half negative")
+    }
+}

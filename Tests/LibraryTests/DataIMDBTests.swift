@@ -119,8 +119,10 @@ final class DataIMDBTests: XCTestCase {
         XCTAssertEqual(out, "\(cache)/imdb", "destination")
         XCTAssertEqual(try String(contentsOfFile: "\(out)/aclImdb/train/pos/1_9.txt", encoding: .utf8), "Great", "extracted file")
         XCTAssertFalse(FileManager.default.fileExists(atPath: "\(out)/aclImdb/train/unsup"), "excluded folder")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cache)
-        XCTAssertEqual(leftovers, ["imdb"], "no partial folder left behind")
+        func partials() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: cache).filter { $0.contains(".partial-") }
+        }
+        XCTAssertEqual(try partials(), [], "no partial folder left behind")
         // A second call does not extract again: a file added to the cache survives.
         try dir.write("cache/imdb/marker", "x")
         _ = try DataPaths.extractOnce(archive: "\(dir.path)/a.tar.gz", into: "imdb", cacheDirectory: cache)
@@ -132,7 +134,25 @@ final class DataIMDBTests: XCTestCase {
         }
         XCTAssertEqual(e?.file, "\(dir.path)/broken.tar.gz", "archive named")
         XCTAssertFalse(FileManager.default.fileExists(atPath: "\(cache)/b"), "a failed extraction is not in place")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache).sorted(), ["imdb"], "partial removed")
+        XCTAssertEqual(try partials(), [], "partial removed after a failure")
+
+        // A killed run's partial folder is cleared; threads extracting at once all get the result.
+        try dir.write("cache/.c.partial-1-2/aclImdb/junk", "half")
+        let outputs = ResultBox()
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            let r = Result { try DataPaths.extractOnce(archive: "\(dir.path)/a.tar.gz", into: "c", cacheDirectory: cache) }
+            outputs.append(r)
+        }
+        XCTAssertEqual(outputs.values.map { try? $0.get() }, Array(repeating: "\(cache)/c", count: 4), "every caller gets the folder")
+        XCTAssertEqual(try String(contentsOfFile: "\(cache)/c/aclImdb/train/pos/1_9.txt", encoding: .utf8), "Great", "extracted once, complete")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(cache)/c/aclImdb/junk"), "no stale content")
+        XCTAssertEqual(try partials(), [], "stale partial removed")
+    }
+
+    final class ResultBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var values: [Result<String, Error>] = []
+        func append(_ r: Result<String, Error>) { lock.lock(); values.append(r); lock.unlock() }
     }
 
     func testDataPaths_sharedFollowsCourseRoot() {

@@ -254,3 +254,28 @@ final class GradingConfigTests: XCTestCase {
         }
     }
 }
+
+final class SubprocessTests: XCTestCase {
+    func testExitStatusAndOutputAreCaptured() throws {
+        let result = try Subprocess("sh", ["-c", "echo out; echo err >&2; exit 86"], workingDirectory: "/tmp").run()
+        XCTAssertEqual(result.termination, .exited(86))
+        XCTAssertEqual(result.output, "out\nerr\n")
+    }
+
+    func testTimeLimitKillsTheWholeProcessGroup() throws {
+        let marker = NSTemporaryDirectory() + "/grading-orphan-\(UUID().uuidString)"
+        // The child starts a grandchild that would write the marker after 1.5 s.
+        let script = "(sleep 1.5; touch \(marker)) & while true; do :; done"
+        let start = Date()
+        let result = try Subprocess("sh", ["-c", script], workingDirectory: "/tmp", timeLimit: 0.5).run()
+        XCTAssertEqual(result.termination, .timedOut)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1.4, "the run must end soon after its limit")
+        Thread.sleep(forTimeInterval: 1.5)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: marker), "the grandchild outlived the time limit")
+    }
+
+    func testSignalIsReported() throws {
+        let result = try Subprocess("sh", ["-c", "kill -SEGV $$"], workingDirectory: "/tmp").run()
+        XCTAssertEqual(result.termination, .signalled(11))
+    }
+}

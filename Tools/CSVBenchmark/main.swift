@@ -1,7 +1,10 @@
 // Timing the CourseData loaders in a release build (the figures in the data notes):
 //   swift run -c release CSVBenchmark generate-amazon /tmp/amazon-train.csv 3600000
-//   swift run -c release CSVBenchmark csv /tmp/amazon-train.csv        raw RFC 4180 records
+//   swift run -c release CSVBenchmark csv-raw /tmp/amazon-train.csv    records, no Strings
+//   swift run -c release CSVBenchmark csv /tmp/amazon-train.csv        records as Strings
 //   swift run -c release CSVBenchmark amazon-csv /tmp/amazon-train.csv  records -> Reviews
+//   swift run -c release CSVBenchmark amazon-sample /tmp/amazon-train.csv 800000
+//   swift run -c release CSVBenchmark generated 5000 0                  label<TAB>text lines
 //   swift run -c release CSVBenchmark imdb                              the 50k official split
 //   swift run -c release CSVBenchmark glove [path]                      GloVe 6B 50d (.gz)
 // Peak memory: run the built binary under /usr/bin/time -v.
@@ -52,7 +55,7 @@ func generateAmazon(path: String, rows: Int) throws {
         chunk.append(contentsOf: rng.int(below: 2) == 0 ? Array(#""1","#.utf8) : Array(#""2","#.utf8))
         field(2 + rng.int(below: 5), into: &chunk)
         chunk.append(0x2C)
-        field(20 + rng.int(below: 110), into: &chunk)
+        field(16 + rng.int(below: 100), into: &chunk)
         chunk.append(0x0A)
         if chunk.count > 1 << 22 - 4096 {
             out.write(Data(chunk))
@@ -115,6 +118,20 @@ do {
         let mb = Double(size) / 1e6
         print(String(format: "amazon-csv: %d reviews (%d positive, %d skipped), %.0f MB in %.2f s = %.0f MB/s",
                      rows, positive, skipped, mb, t, mb / t))
+    case "amazon-sample":
+        // 800k reviews equally over 2 classes x 5 length bins, two passes over the file.
+        guard let path = rest.first else { fail("amazon-sample PATH [TOTAL]") }
+        let total = rest.count > 1 ? Int(rest[1]) ?? 800_000 : 800_000
+        var result: (reviews: [Review], sample: StratifiedSample, skipped: Int)?
+        let t = try seconds { result = try Amazon.sampleCSV(path, total: total, seed: 0) }
+        guard let result else { fail("no result") }
+        print(String(format: "amazon-sample: %d reviews in %.2f s; bins up to %@ words; per cell %@",
+                     result.reviews.count, t, "\(result.sample.binUpperLengths)",
+                     result.sample.cells.map { "\($0.label)/\($0.bin): \($0.taken) of \($0.available)" }.joined(separator: ", ")))
+    case "generated":
+        // label<TAB>text lines of GeneratedReviews, to check elsewhere that order matters.
+        guard rest.count == 2, let count = Int(rest[0]), let seed = UInt64(rest[1]) else { fail("generated COUNT SEED") }
+        for r in GeneratedReviews.make(count: count, seed: seed) { print("\(r.label)\t\(r.text)") }
     case "imdb":
         var train: [Review] = [], test: [Review] = []
         let t = try seconds { (train, test) = try IMDB.loadOfficialSplit() }

@@ -1,0 +1,181 @@
+// `sentiment`: the Lesson 5 model as a tool, beyond the walkthrough.
+//
+//   sentiment train   [--dataset imdb|amazon|generated] [--embedding random|glove-frozen|glove-finetune]
+//                     [--bidirectional/--unidirectional] [--layers N] [--hidden N] [--pooling last|mean|max|attention]
+//                     [--dropout P] [--max-length N] [--optimizer adam|sgd] [--lr X] [--epochs N]
+//                     [--batch-size N] [--seed N] [--out DIR] [--resume] [--quick]
+//   sentiment eval    --model DIR/best.ckpt [--dataset ...]       accuracy, F1, AUCs on a data set's test split
+//   sentiment predict --model DIR/best.ckpt "a review"            P(positive) of one text
+//   sentiment predict --model DIR/best.ckpt --file reviews.txt [--output predictions.csv]
+//                                                                 one review a line -> index,predicted_label,predicted_probability
+
+import ArgumentParser
+import CourseData
+import Foundation
+import Lesson5
+import TensorCore
+import Training
+
+struct Sentiment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sentiment",
+        abstract: "Train, evaluate and use the Lesson 5 sentiment LSTM.",
+        subcommands: [Train.self, Eval.self, Predict.self])
+}
+
+extension SentimentDataset: ExpressibleByArgument {}
+extension EmbeddingChoice: ExpressibleByArgument {}
+extension Pooling: ExpressibleByArgument {}
+extension OptimizerChoice: ExpressibleByArgument {}
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Train a model; checkpoints, charts and metrics.json go to --out.")
+
+    @Option(help: "imdb (../shared/data, else generated), amazon (the shared sample) or generated.")
+    var dataset: SentimentDataset = .imdb
+    @Option(help: "random, glove-frozen or glove-finetune.")
+    var embedding: EmbeddingChoice = .gloveFinetune
+    @Flag(inversion: .prefixedNo, help: "A bidirectional LSTM.")
+    var bidirectional = true
+    @Option(help: "LSTM layers (1 or 2).")
+    var layers = 1
+    @Option(help: "Hidden units per direction.")
+    var hidden = 128
+    @Option(name: .customLong("embedding-size"), help: "Embedding width for --embedding random (GloVe gives 50).")
+    var embeddingSize = 50
+    @Option(help: "last, mean, max or attention.")
+    var pooling: Pooling = .max
+    @Option(help: "Dropout on embeddings, between layers and before the output layer.")
+    var dropout = 0.3
+    @Option(name: .customLong("max-length"), help: "Tokens kept per review.")
+    var maxLength = 400
+    @Option(name: .customLong("vocabulary-size"), help: "Vocabulary entries, <pad> and <unk> included.")
+    var vocabularySize = 30_000
+    @Option(help: "adam or sgd (momentum 0.9).")
+    var optimizer: OptimizerChoice = .adam
+    @Option(help: "Learning rate.")
+    var lr = 1e-3
+    @Option(name: .customLong("weight-decay"), help: "L2 weight decay, as torch.optim adds it.")
+    var weightDecay = 0.0
+    @Option(name: .customLong("clip-norm"), help: "Global gradient-norm clipping (0: none).")
+    var clipNorm = 5.0
+    @Option(help: "Epochs at most (early stopping may end sooner).")
+    var epochs = 6
+    @Option(help: "Stop after this many epochs without a better validation loss (0: never).")
+    var patience = 2
+    @Option(name: .customLong("batch-size"), help: "Reviews per batch.")
+    var batchSize = 64
+    @Option(help: "Seed of every random choice (initialisation, shuffling, dropout).")
+    var seed: UInt64 = 1
+    @Option(help: "At most this many reviews per split.")
+    var limit: Int?
+    @Option(help: "Output folder: checkpoints, vocabulary, metrics.json, charts.")
+    var out = "out/sentiment"
+    @Flag(help: "Continue the run whose last.ckpt is in --out (same settings).")
+    var resume = false
+    @Flag(help: "A small run for trying things: 2,000 reviews per split, 3 epochs, max length 200.")
+    var quick = false
+
+    func run() throws {
+        var o = SentimentRunOptions(out: out)
+        o.dataset = dataset
+        o.embedding = embedding
+        o.bidirectional = bidirectional
+        o.layers = layers
+        o.hidden = hidden
+        o.embeddingSize = embeddingSize
+        o.pooling = pooling
+        o.dropout = dropout
+        o.maxLength = maxLength
+        o.vocabularySize = vocabularySize
+        o.optimizer = optimizer
+        o.learningRate = lr
+        o.weightDecay = weightDecay
+        o.clipNorm = clipNorm
+        o.epochs = epochs
+        o.patience = patience
+        o.batchSize = batchSize
+        o.seed = seed
+        o.limit = limit
+        if quick {
+            o.limit = limit ?? 2_000
+            o.epochs = min(epochs, 3)
+            o.maxLength = min(maxLength, 200)
+        }
+        let start = Date()
+        do {
+            guard let r = try SentimentRun.run(o, resume: resume) else { return }
+            let m = r.metrics
+            print(String(format: "\nTest (%d reviews, best epoch %d): accuracy %.2f%%  precision %.4f  recall %.4f  F1 %.4f  ROC AUC %.4f  PR AUC %.4f",
+                         m.testReviews, m.bestEpoch, 100 * m.testAccuracy, m.precision, m.recall, m.f1, m.rocAUC ?? .nan, m.prAUC ?? .nan))
+            print(String(format: "Wall time %.1f minutes (training %.1f), %@ tokens/s. Written: %@/{metrics.json,best.ckpt,last.ckpt,*.png}",
+                         Date().timeIntervalSince(start) / 60, m.trainingMinutes, EpochTable.grouped(Int(m.tokensPerSecond)) as NSString, out as NSString))
+        } catch let e as NonFiniteLossError {
+            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Evaluate a saved model on a data set's test split.")
+
+    @Option(help: "A checkpoint written by train (its vocabulary.json must be beside it).")
+    var model: String
+    @Option(help: "imdb, amazon or generated.")
+    var dataset: SentimentDataset = .imdb
+    @Option(help: "At most this many reviews.")
+    var limit: Int?
+    @Option(help: "Seed for the generated data set (and subsets).")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        let saved = try SavedSentimentModel(checkpointPath: model)
+        let test: [Review]
+        switch dataset {
+        case .imdb:
+            let d = CourseDatasets.imdbOrGenerated(seed: seed)
+            if !d.isReal { print(d.message) }
+            test = d.test
+        case .amazon: test = try Amazon.loadFastText(Amazon.sharedSamplePath)
+        case .generated: test = GeneratedReviews.make(count: limit ?? CourseDatasets.generatedSplitSize, seed: seed &+ 1)
+        }
+        let reviews = limit.map { Array(test.prefix($0)) } ?? test
+        let p = saved.predict(reviews.map(\.text))
+        let report = ClassificationReport(labels: reviews.map(\.label), scores: p, threshold: Float(0.5))
+        print("\(model) on \(dataset.rawValue) (\(reviews.count) reviews):")
+        print(report)
+    }
+}
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "P(positive) of a text, or of every line of a file (CSV out).")
+
+    @Option(help: "A checkpoint written by train (its vocabulary.json must be beside it).")
+    var model: String
+    @Option(help: "A text file, one review a line.")
+    var file: String?
+    @Option(help: "Where the CSV goes (standard output when not given).")
+    var output: String?
+    @Argument(help: "The review text (when no --file is given).")
+    var text: [String] = []
+
+    func run() throws {
+        let saved = try SavedSentimentModel(checkpointPath: model)
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else { throw InputError(file: file, "cannot read") }
+            var lines = String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
+            if lines.last == "" { lines.removeLast() }
+            let p = saved.predict(lines)
+            var csv = "index,predicted_label,predicted_probability\n"
+            for (i, x) in p.enumerated() { csv += "\(i),\(x > 0.5 ? 1 : 0),\(String(format: "%.6f", x))\n" }
+            if let output { try AtomicFile.write(csv, to: output) } else { print(csv, terminator: "") }
+        } else {
+            guard !text.isEmpty else { throw ValidationError("give a review text, or --file") }
+            let p = saved.predict([text.joined(separator: " ")])[0]
+            print(String(format: "%@ (P(positive) = %.4f)", p > 0.5 ? "positive" : "negative", p))
+        }
+    }
+}
+
+Sentiment.main()

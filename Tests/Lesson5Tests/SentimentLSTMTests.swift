@@ -1,0 +1,125 @@
+import CourseTesting
+import Lesson1
+import Lesson2
+import Lesson5
+import TensorCore
+import XCTest
+
+/// The whole model against PyTorch (same weights, dropout 0): the logits, the loss and the
+/// gradient of every parameter, embedding included; and against centred differences in Double.
+final class SentimentLSTMTests: XCTestCase {
+    private struct Case {
+        var model: SentimentLSTM<Double>
+        var ids: [Int32]
+        var lengths: [Int]
+        var targets: Tensor<Double>
+        var fixture: Fixture
+    }
+
+    private func load(_ name: String) throws -> Case {
+        let f = try loadFixture("lesson5/\(name)")
+        guard let pooling = Pooling(rawValue: try f.string("pooling")) else { throw InputError(file: f.path, "unknown pooling") }
+        let config = SentimentLSTMConfig(vocabularySize: try f.int("vocabulary"), embeddingSize: try f.int("embedding"),
+                                         hiddenSize: try f.int("hidden"), layers: try f.int("layers"),
+                                         bidirectional: try f.bool("bidirectional"), pooling: pooling, dropout: 0)
+        var rng = SeededRNG(seed: 0)
+        var model = SentimentLSTM<Double>(config: config, rng: &rng)
+        try model.load { try f.tensor($0) }
+        let ids = try f.tensor("ids").scalars.map { Int32($0) }
+        return Case(model: model, ids: ids, lengths: try f.ints("lengths"), targets: try f.tensor("targets"), fixture: f)
+    }
+
+    private func checkAgainstTorch(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let c = try load(name)
+        var rng = SeededRNG(seed: 0)
+        let (loss, logits, grads) = c.model.lossAndGradients(ids: c.ids, lengths: c.lengths, targets: c.targets, training: false, rng: &rng)
+        assertClose(logits, try c.fixture.tensor("logits"), tolerance: 1e-10, "\(name): logits", file: file, line: line)
+        assertClose(Double(loss), try c.fixture.scalar("loss"), tolerance: 1e-10, "\(name): loss", file: file, line: line)
+        let names = c.model.namedParameters.map(\.name)
+        XCTAssertEqual(names.count, grads.list.count, "\(name): one gradient per parameter", file: file, line: line)
+        for (n, g) in zip(names, grads.list) {
+            assertClose(g, try c.fixture.tensor("grad." + n), tolerance: 1e-9, "\(name): gradient of \(n)", file: file, line: line)
+        }
+    }
+
+    func testSentimentLSTM_biLSTM2LayersAttention_matchesTorch() throws { try checkAgainstTorch("sentiment_bilstm2_attention") }
+    func testSentimentLSTM_biLSTMMaxPooling_matchesTorch() throws { try checkAgainstTorch("sentiment_bilstm1_max") }
+    func testSentimentLSTM_LSTMMeanPooling_matchesTorch() throws { try checkAgainstTorch("sentiment_lstm1_mean") }
+    func testSentimentLSTM_biLSTMLastPooling_matchesTorch() throws { try checkAgainstTorch("sentiment_bilstm1_last") }
+    func testSentimentLSTM_LSTM2LayersLastPooling_matchesTorch() throws { try checkAgainstTorch("sentiment_lstm2_last") }
+
+    /// Every parameter tensor by centred differences (sampled entries), 2-layer BiLSTM with attention.
+    func testSentimentLSTM_gradientCheckEveryParameter() throws {
+        let c = try load("sentiment_bilstm2_attention")
+        var rng = SeededRNG(seed: 0)
+        let grads = c.model.lossAndGradients(ids: c.ids, lengths: c.lengths, targets: c.targets, training: false, rng: &rng).gradients
+        let params = c.model.namedParameters
+        // ε = 1e-4: some LSTM gradients are ~1e-7, where a smaller step would measure rounding noise.
+        let check = GradientCheck(epsilon: 1e-4, maxEntries: 40)
+        var results: [GradientCheckResult] = []
+        for (i, (name, tensor)) in params.enumerated() {
+            results.append(check.check(name, analytic: grads.list[i], at: tensor) { probe in
+                var m = c.model
+                try? m.load { wanted in
+                    wanted == name ? probe : (params.first { $0.name == wanted }?.tensor ?? Tensor<Double>(shape: [0]))
+                }
+                var r = SeededRNG(seed: 0)
+                return m.lossAndGradients(ids: c.ids, lengths: c.lengths, targets: c.targets, training: false, rng: &r).loss
+            })
+        }
+        assertGradientsPass(results, tolerance: 1e-6)
+    }
+
+    /// A frozen embedding gets no gradient and is not changed by an update.
+    func testSentimentLSTM_frozenEmbeddingIsNotUpdated() throws {
+        var c = try load("sentiment_bilstm1_max")
+        c.model.embedding.trainable = false
+        var rng = SeededRNG(seed: 0)
+        let grads = c.model.lossAndGradients(ids: c.ids, lengths: c.lengths, targets: c.targets, training: false, rng: &rng).gradients
+        XCTAssertNil(grads.embedding, "a frozen embedding should have no gradient")
+        XCTAssertFalse(c.model.namedParameters.contains { $0.name == "embedding.weight" })
+        let before = c.model.embedding.weight
+        let fcBefore = c.model.output.weight
+        var sgd = MomentumSGD<Double>(learningRate: 0.1, momentum: 0)
+        c.model.update(with: &sgd, gradients: grads.list)
+        XCTAssertEqual(c.model.embedding.weight, before, "the frozen embedding changed")
+        XCTAssertNotEqual(c.model.output.weight, fcBefore, "fc.weight should have moved")
+        assertClose(c.model.output.weight, fcBefore - 0.1 * grads.output.weight, tolerance: 1e-15, "fc.weight after one SGD step")
+    }
+
+    /// Dropout in training: the same generator gives the same masks, and a different loss than evaluation.
+    func testSentimentLSTM_dropoutIsSeededAndOnlyInTraining() throws {
+        var c = try load("sentiment_bilstm1_max")
+        c.model.config.dropout = 0.5
+        var r1 = SeededRNG(seed: 9), r2 = SeededRNG(seed: 9), r3 = SeededRNG(seed: 9)
+        let a = c.model.forward(ids: c.ids, lengths: c.lengths, training: true, rng: &r1).logits
+        let b = c.model.forward(ids: c.ids, lengths: c.lengths, training: true, rng: &r2).logits
+        let e = c.model.forward(ids: c.ids, lengths: c.lengths, training: false, rng: &r3).logits
+        XCTAssertEqual(a, b, "same seed, same dropout masks, same logits")
+        XCTAssertNotEqual(a, e, "training with dropout 0.5 should differ from evaluation")
+        assertClose(e, try c.fixture.tensor("logits"), tolerance: 1e-10, "evaluation ignores dropout")
+    }
+
+    /// Thirty Adam steps on four short reviews in Float: the model fits them.
+    func testSentimentLSTM_learnsATinyTask() {
+        let config = SentimentLSTMConfig(vocabularySize: 12, embeddingSize: 8, hiddenSize: 8, layers: 1,
+                                         bidirectional: true, pooling: .max, dropout: 0)
+        var rng = SeededRNG(seed: 1)
+        var model = SentimentLSTM<Float>(config: config, rng: &rng)
+        // T = 3, B = 4, time-major; word 2 = "good", 3 = "bad".
+        let ids: [Int32] = [2, 3, 5, 6,
+                            7, 8, 2, 3,
+                            0, 9, 0, 0]
+        let lengths = [2, 3, 2, 2]
+        let targets = Tensor<Float>([1, 0, 1, 0])
+        var adam = AdamOptimizer<Float>(learningRate: 0.05)
+        var first: Float = 0, last: Float = 0
+        for step in 0..<30 {
+            let (loss, _, grads) = model.lossAndGradients(ids: ids, lengths: lengths, targets: targets, training: true, rng: &rng)
+            if step == 0 { first = loss }
+            last = loss
+            model.update(with: &adam, gradients: grads.list)
+        }
+        XCTAssertLessThan(last, 0.05, "loss after 30 steps: \(last) (first \(first))")
+    }
+}
