@@ -33,6 +33,7 @@ public struct Tokenizer: Sendable {
     /// tag ("a < b", "<3") is kept. Entities: `&amp; &lt; &gt; &quot; &apos; &nbsp;` and the
     /// numeric forms `&#39;` and `&#x27;`; an unknown entity is left as it is.
     /// Typographic apostrophes (’ and ‘) become '.
+    /// Given helpers: `tagEnd(_:from:)` and `entity(_:from:)` (below the struct).
     public func clean(_ text: String) -> String {
         unimplemented("Tokenizer.clean", lesson: 2, see: "section 2.1")
     }
@@ -43,6 +44,7 @@ public struct Tokenizer: Sendable {
     /// an apostrophe or a hyphen stays part of it ("don't", "well-made"), and so does a full
     /// stop between two digits ("7.5"). Whitespace separates; any other character is a token
     /// by itself, so "!!" gives "!" "!". Every word goes through `splitContraction`.
+    /// Given helpers: `isWordScalar(_:)` and `isDigit(_:)` (below the struct).
     public func split(_ cleaned: String) -> [String] {
         unimplemented("Tokenizer.split", lesson: 2, see: "section 2.2")
     }

@@ -218,8 +218,9 @@ let longest = max(trainLengths.max() ?? 1, 1)
 let maxLengths = Array(stride(from: 5, through: min(longest, 2 * lengthPercentile(trainLengths, 99)), by: max(1, longest / 400)))
 let padCurve = maxLengths.map { paddingShare(lengths: trainLengths, maxLength: $0) }
 let cutCurve = maxLengths.map { truncatedShare(lengths: trainLengths, maxLength: $0) }
-let balancedT = zip(maxLengths, zip(padCurve, cutCurve)).first { $0.1.0 >= $0.1.1 }?.0 ?? maxLengths.last ?? 0
-let majorityT = zip(maxLengths, padCurve).first { $0.1 > 0.5 }?.0
+// The exact crossings, over every T rather than the chart's grid.
+let balancedT = (1...longest).first { paddingShare(lengths: trainLengths, maxLength: $0) >= truncatedShare(lengths: trainLengths, maxLength: $0) } ?? longest
+let majorityT = (1...longest).first { paddingShare(lengths: trainLengths, maxLength: $0) > 0.5 }
 print("Padding equals the share of tokens cut at T = \(balancedT); " +
       (majorityT.map { "padding is the majority of the batch from T = \($0) on." } ?? "padding never becomes the majority of the batch.") +
       " Bucketing by length (Lesson 5) pads each batch only to its own longest review.")
@@ -229,7 +230,7 @@ var padChart = Chart(title: "\(datasetName) train: the cost of a maximum length 
 padChart.add(.line(x: maxLengths.map(Double.init), y: padCurve, title: "padding share of the batch"))
 padChart.add(.line(x: maxLengths.map(Double.init), y: cutCurve, title: "share of tokens cut"))
 padChart.yRange = (0, 1)
-padChart.legend = "center right"
+padChart.legend = "at graph 0.98, graph 0.3"
 padChart.extraCommands = classColours
 for p in [50.0, 90, 95] {
     let t = Double(lengthPercentile(trainLengths, p))
@@ -237,6 +238,8 @@ for p in [50.0, 90, 95] {
     padChart.extraCommands.append("set label 'p\(Int(p))' at \(t), graph 0.96 offset 0.5,0 tc rgb '#555555'")
 }
 padChart.extraCommands.append("set arrow from graph 0, first 0.5 to graph 1, first 0.5 nohead dashtype 3 lc rgb '#999999'")
+padChart.extraCommands.append("set label 'padding is half the batch' at graph 0.6, first 0.52 tc rgb '#555555'")
+padChart.xRange = (0, Double(maxLengths.last ?? 1))
 draw(padChart, "padding_share.png", terminal: true)
 
 // MARK: 5. The embedding layer

@@ -2,8 +2,8 @@
 //
 // 1. The derivation, line by line, with the numbers of a tiny cell next to what your code returns.
 // 2. Your cell against PyTorch's nn.LSTMCell (fixtures), tensor by tensor.
-// 3. A live gradient check of your backward pass, gate by gate, and why it uses a fourth-order
-//    difference; the table goes to out/lesson3/gradcheck.json.
+// 3. A live gradient check of your backward pass, gate by gate, why it uses a fourth-order
+//    difference, and what a classic bug looks like; the table goes to out/lesson3/gradcheck.json.
 // 4. Float against Double.
 // 5. The gates at work: a hand-set LSTM unit as a latch over a toy sequence (out/lesson3/gates.png).
 // 6. The further exercises, RNNCell and GRUCell, checked the same way.
@@ -111,6 +111,20 @@ Why fourth order: the same check with the plain centred difference (ε = 1e-6) h
 relative error of %.1e; the fourth-order one %.1e. The plain one loses ~1e-16·|L|/ε to rounding,
 which is a large share of the small gradient entries (README section 6).
 """, worstPlain, worstFourth))
+
+print("""
+
+What a bug looks like. The same check of a backward pass with the most common LSTM mistake,
+dĉ = dc' without the path through h' (README section 4, step 2):
+
+""")
+let buggyRows = CommonBug.check(checkCell, x: checkX, state: checkState, upstream: checkUpstream)
+print(formatGateGradientCheck(buggyRows.filter { $0.tensor == "weight_hh" || $0.gate.isEmpty }, tolerance: tolerance))
+print("""
+
+Every gate fed by dĉ (i, f, g) is NOT OK and the output gate, which does not use it, is OK;
+dc is wrong too. Each NOT OK row points at the line of the derivation to re-read.
+""")
 
 func rowsJSON(_ rows: [GateGradientCheckRow]) -> [[String: Any]] {
     rows.map {

@@ -236,15 +236,17 @@ public struct LSTMLayer<T: TensorScalar>: Sendable {
         }}}}}}}}}
 
         // H_prev [N, H]: the state each packed row started from (h_{k-1}, or the initial h).
+        // Step k's rows start from the first b_k rows of step k - 1: one block copy per step.
         var hPrev = Tensor<T>(shape: [n, hs])
-        for k in 0..<layout.steps {
-            for j in 0..<layout.batchSizes[k] {
-                let to = (layout.offsets[k] + j) * hs
-                if k == 0 {
-                    for u in 0..<hs { hPrev.scalars[to + u] = cache.initial.h.scalars[j * hs + u] }
-                } else {
-                    let from = (layout.offsets[k - 1] + j) * hs
-                    for u in 0..<hs { hPrev.scalars[to + u] = cache.h.scalars[from + u] }
+        hPrev.scalars.withUnsafeMutableBufferPointer { dst in
+            cache.h.scalars.withUnsafeBufferPointer { h in
+                cache.initial.h.scalars.withUnsafeBufferPointer { h0 in
+                    guard let to = dst.baseAddress, let from = h.baseAddress, let start = h0.baseAddress else { return }
+                    to.update(from: start, count: layout.batchSizes[0] * hs)
+                    for k in 1..<layout.steps {
+                        (to + layout.offsets[k] * hs).update(from: from + layout.offsets[k - 1] * hs,
+                                                             count: layout.batchSizes[k] * hs)
+                    }
                 }
             }
         }

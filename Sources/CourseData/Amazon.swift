@@ -4,7 +4,7 @@
 //                      breaks inside the text written as the two characters backslash-n
 //   fastText lines    __label__2 Great CD: My lovely Pat has ...
 // Both give Review.text = "Title: text" (as the fastText lines have it), so a model sees the
-// title too, and label 0 (negative) / 1 (positive).
+// title too, and label 0 (negative) / 1 (positive). Files may be plain, .gz or .bz2.
 
 import Foundation
 import TensorCore

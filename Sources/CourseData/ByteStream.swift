@@ -1,10 +1,11 @@
-// A file read through one fixed buffer, plain or gzip-compressed (decompressed by /bin/gzip -dc
-// through a pipe, so no compression library is linked). Memory stays at the buffer's size
+// A file read through one fixed buffer, plain or compressed: gzip (word vectors, Zhang's
+// archives) and bzip2 (Kaggle's train.ft.txt.bz2) are decompressed by /bin/gzip -dc or
+// /bin/bzip2 -dc through a pipe, so no compression library is linked. Memory stays at the buffer's size
 // whatever the file's size; readers either copy what they keep or look at a line in place.
 //
 // ByteStream is a struct so that parsers holding it in their own state touch its fields without
 // the dynamic exclusivity checks a class's stored properties get (they cost a fifth of the CSV
-// reader's time). The file, the gzip process and the memory belong to a class, ByteSource, that
+// reader's time). The file, the decompressing process and the memory belong to a class, ByteSource, that
 // frees them when the last copy goes; do not read from two copies of one stream.
 
 import Foundation
@@ -24,8 +25,8 @@ public struct ByteStream {
     var end = 0
     private(set) var atEOF = false
 
-    /// Opens `path`; a name ending in .gz, or a file starting with gzip's magic bytes, is
-    /// decompressed on the fly.
+    /// Opens `path`; a name ending in .gz or .bz2, or a file starting with gzip's or bzip2's
+    /// magic bytes, is decompressed on the fly.
     public init(path: String, bufferSize: Int = 1 << 20) throws {
         source = try ByteSource(path: path, capacity: max(bufferSize, 16))
         storage = source.storage
@@ -85,14 +86,14 @@ public struct ByteStream {
     }
 }
 
-/// The open file (or gzip pipe) and the buffer memory behind a ByteStream.
+/// The open file (or decompressor's pipe) and the buffer memory behind a ByteStream.
 final class ByteSource {
     let path: String
     private let fd: Int32
     private let ownsDescriptor: Bool
-    private let gzip: Process?
-    private let gzipOutput: Pipe?
-    private let gzipErrors: Pipe?
+    private let decompressor: Process?
+    private let decompressedOutput: Pipe?
+    private let decompressorErrors: Pipe?
     private(set) var storage: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
 
@@ -103,29 +104,33 @@ final class ByteSource {
         guard raw >= 0 else {
             throw InputError(file: path, "cannot open: \(String(cString: strerror(errno)))")
         }
-        var magic: (UInt8, UInt8) = (0, 0)
-        let n = pread(raw, &magic, 2, 0)
-        if path.hasSuffix(".gz") || (n == 2 && magic == (0x1F, 0x8B)) {
+        var magic: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        let n = pread(raw, &magic, 4, 0)
+        let gzipped = path.hasSuffix(".gz") || (n >= 2 && magic.0 == 0x1F && magic.1 == 0x8B)
+        // "BZh" and a block size digit.
+        let bzipped = path.hasSuffix(".bz2") || (n == 4 && magic.0 == 0x42 && magic.1 == 0x5A && magic.2 == 0x68 && (0x31...0x39).contains(magic.3))
+        if gzipped || bzipped {
             close(raw)
-            let gzipPath = ["/bin/gzip", "/usr/bin/gzip"].first { FileManager.default.isExecutableFile(atPath: $0) }
-            guard let gzipPath else { throw InputError(file: path, "gzip-compressed, but no gzip program in /bin or /usr/bin") }
+            let tool = gzipped ? "gzip" : "bzip2"
+            let toolPath = ["/bin/\(tool)", "/usr/bin/\(tool)"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            guard let toolPath else { throw InputError(file: path, "\(tool)-compressed, but no \(tool) program in /bin or /usr/bin") }
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: gzipPath)
+            process.executableURL = URL(fileURLWithPath: toolPath)
             process.arguments = ["-dc", path]
             let output = Pipe()
             let errors = Pipe()
             process.standardOutput = output
             process.standardError = errors
-            do { try process.run() } catch { throw InputError(file: path, "cannot run \(gzipPath): \(error)") }
-            gzip = process
-            gzipOutput = output
-            gzipErrors = errors
+            do { try process.run() } catch { throw InputError(file: path, "cannot run \(toolPath): \(error)") }
+            decompressor = process
+            decompressedOutput = output
+            decompressorErrors = errors
             fd = output.fileHandleForReading.fileDescriptor
             ownsDescriptor = false
         } else {
-            gzip = nil
-            gzipOutput = nil
-            gzipErrors = nil
+            decompressor = nil
+            decompressedOutput = nil
+            decompressorErrors = nil
             fd = raw
             ownsDescriptor = true
         }
@@ -134,10 +139,10 @@ final class ByteSource {
 
     deinit {
         if ownsDescriptor { close(fd) }
-        if let gzip, gzip.isRunning {
+        if let decompressor, decompressor.isRunning {
             // Stopped early (an error, or a caller that wanted only the first rows).
-            gzip.terminate()
-            gzip.waitUntilExit()
+            decompressor.terminate()
+            decompressor.waitUntilExit()
         }
         storage.deallocate()
     }
@@ -161,14 +166,15 @@ final class ByteSource {
         }
     }
 
-    /// At the end of the input: a gzip that failed (a truncated or corrupt file) is an error.
+    /// At the end of the input: a decompressor that failed (a truncated or corrupt file) is an error.
     func finish() throws {
-        guard let gzip else { return }
-        let message = gzipErrors?.fileHandleForReading.readDataToEndOfFile() ?? Data()
-        gzip.waitUntilExit()
-        if gzip.terminationStatus != 0 {
+        guard let decompressor else { return }
+        let message = decompressorErrors?.fileHandleForReading.readDataToEndOfFile() ?? Data()
+        decompressor.waitUntilExit()
+        if decompressor.terminationStatus != 0 {
             let text = String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw InputError(file: path, "gzip -dc failed with status \(gzip.terminationStatus): \(text)")
+            let tool = decompressor.executableURL?.lastPathComponent ?? "decompressor"
+            throw InputError(file: path, "\(tool) -dc failed with status \(decompressor.terminationStatus): \(text)")
         }
     }
 }

@@ -47,7 +47,7 @@ public struct Subprocess {
         self.timeLimit = timeLimit
     }
 
-    /// Runs to completion (or the limit). `onTick` is called about 5 times a second with the
+    /// Runs to completion (or the limit). `onTick` is called every 20 ms or so with the
     /// output file's path, for progress displays.
     public func run(onTick: ((String) -> Void)? = nil) throws -> ProcessResult {
         let outputPath = NSTemporaryDirectory() + "/course-\(getpid())-\(UUID().uuidString).log"

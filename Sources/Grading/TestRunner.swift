@@ -126,7 +126,7 @@ public struct TestRunner: Sendable {
     /// `swift build --build-tests` for this spec. `progress` gets SwiftPM's latest
     /// "[12/125] Compiling ..." line now and then.
     public func build(progress: ((String) -> Void)? = nil) throws -> BuildResult {
-        if let missing = missingLessonFolder() {
+        if let missing = workspace.missingLessonFolder(spec) {
             return BuildResult(succeeded: false, output: "error: \(missing) is missing (Solutions has it): run `make exercises`", seconds: 0)
         }
         let command = workspace.swiftCommand(["build", "--build-tests"], spec: spec)
@@ -139,14 +139,6 @@ public struct TestRunner: Sendable {
             if let line = lastProgressLine(path) { progress(line) }
         }
         return BuildResult(succeeded: result.termination == .exited(0), output: result.output, seconds: result.seconds)
-    }
-
-    /// On the exercises track, a lesson whose Exercises folder does not exist yet (Package.swift
-    /// would fail with a less helpful message).
-    func missingLessonFolder() -> String? {
-        guard spec.environment["TRACK"] == Track.exercises.rawValue, spec.environment["COURSE_LESSON_DIR", default: ""].isEmpty
-        else { return nil }
-        return workspace.lessons.map { "Exercises/Lesson\($0)" }.first { !workspace.isDirectory($0) }
     }
 
     /// The tests the built bundle holds.

@@ -25,6 +25,9 @@ public struct Walkthrough {
             throw GradingError("Lesson \(lesson) has no walkthrough yet (Lessons/Lesson\(lesson)/main.swift)")
         }
         let spec = BuildSpec.track(track)
+        if let missing = workspace.missingLessonFolder(spec) {
+            throw GradingError("\(missing) is missing (Solutions has it): course developers, run `make exercises`")
+        }
         console.print(console.dim("Building \(product) (release, \(spec.label), \(spec.scratchPath))..."))
         let command = workspace.swiftCommand(["build", "--product", product], spec: spec, release: true)
         var build = Subprocess("swift", command.arguments, environment: command.environment, workingDirectory: workspace.root)

@@ -92,6 +92,14 @@ public struct Workspace: Sendable {
         return items.joined(separator: "\n") + "\n"
     }
 
+    /// On the exercises track, a lesson whose Exercises folder does not exist yet (Package.swift
+    /// would fail with a less helpful message).
+    public func missingLessonFolder(_ spec: BuildSpec) -> String? {
+        guard spec.environment["TRACK"] == Track.exercises.rawValue, spec.environment["COURSE_LESSON_DIR", default: ""].isEmpty
+        else { return nil }
+        return lessons.map { "Exercises/Lesson\($0)" }.first { !isDirectory($0) }
+    }
+
     public func bundlePath(_ spec: BuildSpec) -> String {
         "\(root)/\(spec.scratchPath)/debug/\(Workspace.testBundle)"
     }

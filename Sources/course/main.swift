@@ -109,7 +109,7 @@ extension Course {
         @Option(help: "exercises (your code) or solutions (the reference).")
         var track: String = "exercises"
 
-        @Argument(parsing: .captureForPassthrough, help: "Arguments for the walkthrough.")
+        @Argument(parsing: .postTerminator, help: "Arguments for the walkthrough, after --.")
         var arguments: [String] = []
 
         func run() throws {
@@ -151,7 +151,7 @@ extension Course {
                 }
                 let changes = try ExerciseGenerator.write(root: workspace.root, lessons: lessons)
                 changes.forEach { print("  \($0.description.replacingOccurrences(of: "differs:", with: "updated:").replacingOccurrences(of: "missing:", with: "created:").replacingOccurrences(of: "extra:  ", with: "removed:"))") }
-                print("Exercises/ regenerated for lessons \(lessons.map(String.init).joined(separator: ", ")) (\(changes.count) files changed).")
+                print("Exercises/ regenerated for lesson\(lessons.count == 1 ? "" : "s") \(lessons.map(String.init).joined(separator: ", ")): \(changes.isEmpty ? "already up to date" : "\(changes.count) changed").")
                 return true
             }
         }

@@ -178,4 +178,6 @@ struct Predict: ParsableCommand {
     }
 }
 
+// Line-buffered standard output, so a log file shows each table row when it is printed.
+setvbuf(stdout, nil, _IOLBF, 0)
 Sentiment.main()

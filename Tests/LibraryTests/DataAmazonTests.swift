@@ -59,6 +59,10 @@ final class DataAmazonTests: XCTestCase {
 
         try runTool("/bin/sh", ["-c", "gzip -c '\(path)' > '\(path).gz'"])
         XCTAssertEqual(try Amazon.loadFastText(path + ".gz").map(\.text), reviews.map(\.text), "gzip gives the same reviews")
+        // Kaggle ships train.ft.txt.bz2; detected by name and, renamed, by its magic bytes.
+        try runTool("/bin/sh", ["-c", "bzip2 -c '\(path)' > '\(path).bz2' && cp '\(path).bz2' '\(dir.path)/renamed.txt'"])
+        XCTAssertEqual(try Amazon.loadFastText(path + ".bz2").map(\.text), reviews.map(\.text), "bzip2 gives the same reviews")
+        XCTAssertEqual(try Amazon.loadFastText("\(dir.path)/renamed.txt").map(\.text), reviews.map(\.text), "bzip2 found by magic bytes")
 
         let bad = try dir.write("bad.ft.txt", bytes: Array("__label__2 fine\n__label__3 three stars\nno label here\n__label__1   \n__label__1 bad ".utf8) + [0xE2, 0x28, 0xA1] + Array("\n__label__2 good\n".utf8))
         let first = expectInputError("strict") { try Amazon.loadFastText(bad) }

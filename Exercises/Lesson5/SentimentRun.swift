@@ -1,0 +1,211 @@
+// Lesson 5, section 8: one whole experiment, as `sentiment train` and `make lesson5` run it:
+//
+//   data (section 6) -> model (section 5) -> TrainingLoop (section 7) -> the best checkpoint
+//   -> the test split, once -> metrics.json and the charts in the output folder.
+
+import CourseData
+import Foundation
+import Gnuplot
+import Lesson2
+import TensorCore
+import Training
+
+public struct SentimentRunOptions: Codable, Sendable {
+    public var dataset: SentimentDataset = .imdb
+    public var embedding: EmbeddingChoice = .gloveFinetune
+    public var bidirectional = true
+    public var layers = 1
+    public var hidden = 128
+    /// Embedding width for random embeddings (GloVe fixes it to the file's, 50).
+    public var embeddingSize = 50
+    public var pooling: Pooling = .max
+    public var dropout = 0.3
+    public var maxLength = 400
+    public var vocabularySize = 30_000
+    public var optimizer: OptimizerChoice = .adam
+    public var learningRate = 1e-3
+    public var weightDecay = 0.0
+    public var clipNorm = 5.0
+    public var epochs = 6
+    public var batchSize = 64
+    public var seed: UInt64 = 1
+    public var patience = 2
+    /// At most this many reviews per split (QUICK runs); nil for all.
+    public var limit: Int?
+    /// Also checkpoint every this many steps inside an epoch.
+    public var checkpointEverySteps = 100
+    public var out: String
+
+    public init(out: String) { self.out = out }
+
+    /// Everything that changes the result (not the folder, not the number of epochs), for --resume.
+    public var fingerprint: String {
+        "\(dataset.rawValue) \(embedding.rawValue) \(bidirectional ? "bi" : "uni") L\(layers) H\(hidden) E\(embeddingSize) "
+            + "\(pooling.rawValue) dropout \(dropout) max-length \(maxLength) vocab \(vocabularySize) \(optimizer.rawValue) "
+            + "lr \(learningRate) wd \(weightDecay) clip \(clipNorm) batch \(batchSize) seed \(seed) limit \(limit.map(String.init) ?? "all")"
+    }
+}
+
+public struct SentimentMetrics: Codable, Sendable {
+    public var dataset: String
+    public var realData: Bool
+    public var testAccuracy: Double
+    public var precision: Double
+    public var recall: Double
+    public var f1: Double
+    public var rocAUC: Double?
+    public var prAUC: Double?
+    /// [[TN, FP], [FN, TP]]: rows are the true class (negative, positive).
+    public var confusionMatrix: [[Int]]
+    public var testReviews: Int
+    public var epochs: Int
+    public var bestEpoch: Int
+    public var secondsPerEpoch: [Double]
+    public var tokensPerSecond: Double
+    public var trainingMinutes: Double
+    public var parameterCount: Int
+    public var options: SentimentRunOptions
+
+    enum CodingKeys: String, CodingKey {
+        case dataset, realData = "real_data", testAccuracy = "test_accuracy", precision, recall, f1
+        case rocAUC = "roc_auc", prAUC = "pr_auc", confusionMatrix = "confusion_matrix", testReviews = "test_reviews"
+        case epochs, bestEpoch = "best_epoch", secondsPerEpoch = "seconds_per_epoch", tokensPerSecond = "tokens_per_second"
+        case trainingMinutes = "training_minutes", parameterCount = "parameter_count", options
+    }
+}
+
+public struct SentimentRunResult {
+    public var corpus: SentimentCorpus
+    public var state: TrainingState
+    public var metrics: SentimentMetrics
+    public var probabilities: [Float]
+    public var model: SentimentLSTM<Float>
+}
+
+public enum SentimentRun {
+    /// Prepares the data and a fresh model (GloVe rows where asked), without training.
+    public static func setUp(_ o: SentimentRunOptions, log: (String) -> Void) throws -> (corpus: SentimentCorpus, task: SentimentTrainingTask) {
+        let corpus = try SentimentCorpus.prepare(dataset: o.dataset, maxLength: o.maxLength, vocabularySize: o.vocabularySize,
+                                                 limit: o.limit, seed: o.seed, log: log)
+        log(corpus.description)
+        log("Splits: \(corpus.train.count) train, \(corpus.validation.count) validation (from train), \(corpus.test.count) test (used once, at the end).")
+        try FileManager.default.createDirectory(atPath: o.out, withIntermediateDirectories: true)
+        try corpus.vocabulary.save(to: "\(o.out)/vocabulary.json")
+
+        var embeddingWeight: Tensor<Float>?
+        var embeddingSize = o.embeddingSize
+        if o.embedding != .random {
+            guard let path = GloVe.sharedPath else {
+                throw InputError(file: "\(DataPaths.shared)/glove/glove.6B.50d.txt.gz",
+                                 "GloVe vectors not found; use --embedding random, or get \(GloVe.officialDownload)")
+            }
+            let (matrix, found) = try GloVe.load(path: path, vocabulary: corpus.vocabulary, seed: o.seed &+ 5)
+            embeddingWeight = matrix
+            embeddingSize = matrix.shape[1]
+            log(String(format: "GloVe: %d of %d vocabulary words have a vector (%.1f%%); the rest start random.",
+                       found, corpus.vocabulary.count, 100 * Double(found) / Double(corpus.vocabulary.count)))
+        }
+        let config = SentimentLSTMConfig(vocabularySize: corpus.vocabulary.count, embeddingSize: embeddingSize,
+                                         hiddenSize: o.hidden, layers: o.layers, bidirectional: o.bidirectional,
+                                         pooling: o.pooling, dropout: o.dropout, embeddingTrainable: o.embedding != .gloveFrozen)
+        var rng = SeededRNG(seed: o.seed)
+        let model = SentimentLSTM<Float>(config: config, embeddingWeight: embeddingWeight, rng: &rng)
+        let task = SentimentTrainingTask(
+            model: model, optimizer: SentimentOptimizer(o.optimizer, learningRate: o.learningRate, weightDecay: o.weightDecay),
+            train: corpus.train, validation: corpus.validation, batchSize: o.batchSize, seed: o.seed,
+            clipNorm: o.clipNorm > 0 ? o.clipNorm : nil,
+            description: SentimentModelDescription(config: config, maxLength: o.maxLength, dataset: o.dataset.rawValue,
+                                                   embedding: o.embedding.rawValue))
+        return (corpus, task)
+    }
+
+    /// Trains (or resumes), then evaluates the best checkpoint on the test split and writes
+    /// metrics.json and the charts into `o.out`.
+    public static func run(_ o: SentimentRunOptions, resume: Bool, haltAfterStep: Int? = nil,
+                           log: @escaping (String) -> Void = { print($0) }) throws -> SentimentRunResult? {
+        var (corpus, task) = try setUp(o, log: log)
+        log("Model: \(task.model.parameterCount) trainable parameters (\(describe(task.model.config))).")
+        var config = TrainingConfig(epochs: o.epochs, seed: o.seed, learningRate: o.learningRate, directory: o.out)
+        config.checkpointEverySteps = o.checkpointEverySteps
+        config.monitor = .validationLoss
+        config.plateau = ReduceLROnPlateau(factor: 0.5, patience: 0)
+        config.earlyStoppingPatience = o.patience
+        config.fingerprint = o.fingerprint
+        config.haltAfterStep = haltAfterStep
+        config.log = log
+        let state = try TrainingLoop.run(&task, config: config, resume: resume)
+        guard state.stopReason != nil else { return nil }   // halted on purpose (tests)
+
+        // The best epoch's model, on the test split, once.
+        let best = try Checkpoint.read(from: config.bestCheckpointPath)
+        try task.model.load { try best.tensor($0) }
+        let test = evaluate(task.model, corpus.test)
+        let labels = corpus.test.labels
+        let report = ClassificationReport(labels: labels, scores: test.probabilities, threshold: Float(0.5))
+        let trainSeconds = state.history.reduce(0) { $0 + $1.seconds }
+        let tokens = state.history.reduce(0) { $0 + $1.tokens }
+        let trainOnly = state.history.reduce(0.0) { $0 + Double($1.tokens) / max($1.tokensPerSecond, 1e-9) }
+        let metrics = SentimentMetrics(
+            dataset: corpus.description, realData: corpus.isReal, testAccuracy: report.accuracy, precision: report.precision,
+            recall: report.recall, f1: report.f1, rocAUC: report.rocAUC, prAUC: report.averagePrecision,
+            confusionMatrix: report.confusion.matrix, testReviews: labels.count, epochs: state.history.count,
+            bestEpoch: state.bestEpoch ?? 0, secondsPerEpoch: state.history.map(\.seconds),
+            tokensPerSecond: Double(tokens) / max(trainOnly, 1e-9), trainingMinutes: trainSeconds / 60,
+            parameterCount: task.model.parameterCount, options: o)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(metrics), to: "\(o.out)/metrics.json")
+        let result = SentimentRunResult(corpus: corpus, state: state, metrics: metrics, probabilities: test.probabilities, model: task.model)
+        do {
+            try writeCharts(result, to: o.out)
+        } catch {
+            log("(charts not written: \(error))")
+        }
+        return result
+    }
+
+    public static func describe(_ c: SentimentLSTMConfig) -> String {
+        "\(c.bidirectional ? "BiLSTM" : "LSTM") \(c.layers) layer\(c.layers > 1 ? "s" : ""), E\(c.embeddingSize) H\(c.hiddenSize), "
+            + "\(c.pooling.rawValue) pooling, dropout \(c.dropout), embedding \(c.embeddingTrainable ? "trained" : "frozen"), vocabulary \(c.vocabularySize)"
+    }
+
+    // MARK: Charts
+
+    public static func charts(_ r: SentimentRunResult) -> [(file: String, chart: Chart)] {
+        let epochs = r.state.history.map { Double($0.epoch) }
+        var loss = Chart(title: "Loss per epoch", xLabel: "epoch", yLabel: "binary cross-entropy")
+        loss.add(.line(x: epochs, y: r.state.history.map(\.trainLoss), title: "train"))
+        loss.add(.line(x: epochs, y: r.state.history.map(\.validationLoss), title: "validation"))
+        var accuracy = Chart(title: "Accuracy per epoch", xLabel: "epoch", yLabel: "accuracy")
+        accuracy.add(.line(x: epochs, y: r.state.history.map(\.trainAccuracy), title: "train"))
+        accuracy.add(.line(x: epochs, y: r.state.history.map(\.validationAccuracy), title: "validation"))
+        accuracy.legend = "bottom right"
+        var norms = Chart(title: "Gradient norm per step (before clipping at \(r.metrics.options.clipNorm))", xLabel: "step", yLabel: "global L2 norm")
+        norms.add(.line(x: r.state.gradientNorms.indices.map(Double.init), y: r.state.gradientNorms, title: "‖g‖"))
+        norms.logScaleY = true
+        let m = r.metrics.confusionMatrix
+        var confusion = Chart(title: "Confusion matrix, test split (rows: true class)", xLabel: "predicted", yLabel: "true")
+        confusion.add(.heatmap(matrix: m.map { $0.map(Double.init) }, xLabels: ["negative", "positive"], yLabels: ["negative", "positive"]))
+        confusion.legend = "off"
+        var list: [(String, Chart)] = [("loss.png", loss), ("accuracy.png", accuracy), ("gradient_norm.png", norms), ("confusion.png", confusion)]
+        let labels = r.corpus.test.labels
+        if let roc = ROCCurve(labels: labels, scores: r.probabilities) {
+            var c = Chart(title: String(format: "ROC curve, test split (AUC %.4f)", roc.auc), xLabel: "false positive rate", yLabel: "true positive rate")
+            c.add(.line(x: roc.falsePositiveRate, y: roc.truePositiveRate, title: "SentimentLSTM"))
+            c.add(.line(x: [0, 1], y: [0, 1], title: "chance"))
+            c.xRange = (0, 1); c.yRange = (0, 1); c.legend = "bottom right"
+            list.append(("roc.png", c))
+        }
+        if let pr = PrecisionRecallCurve(labels: labels, scores: r.probabilities) {
+            var c = Chart(title: String(format: "Precision-recall curve, test split (AP %.4f)", pr.averagePrecision), xLabel: "recall", yLabel: "precision")
+            c.add(.line(x: pr.recall, y: pr.precision, title: "SentimentLSTM"))
+            c.xRange = (0, 1); c.yRange = (0, 1.02); c.legend = "bottom left"
+            list.append(("pr.png", c))
+        }
+        return list
+    }
+
+    public static func writeCharts(_ r: SentimentRunResult, to folder: String) throws {
+        for (file, chart) in charts(r) { try chart.writePNG(to: "\(folder)/\(file)") }
+    }
+}
