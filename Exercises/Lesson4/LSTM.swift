@@ -21,6 +21,10 @@ public struct LSTM<T: TensorScalar>: Sendable {
     public var layers: [[LSTMLayer<T>]]
     /// Dropout on the outputs of every layer except the last, in training.
     public var dropout: Dropout<T>
+    /// A one-directional LSTM splits its batch into this many groups of sequences and runs them
+    /// on as many threads (section 9); the numbers are the same as with 1. Bidirectional layers
+    /// already run their two directions on two threads and do not split.
+    public var batchShards: Int = min(Parallel.coreCount, 2)
 
     /// L
     public var numLayers: Int { layers.count }
@@ -51,9 +55,28 @@ public struct LSTM<T: TensorScalar>: Sendable {
         public var layers: [[LSTMLayer<T>.Cache]]
         /// masks[l]: the dropout mask applied to layer l's output (nil: none was applied).
         public var masks: [Tensor<T>?]
+        /// When the batch was split (section 9): one cache per group, and each group's batch
+        /// indices. Empty otherwise.
+        public var shards: [Cache] = []
+        public var shardBatches: [[Int]] = []
+        /// The padded length T and the batch size B of the input.
+        public var timeSteps: Int
+        public var batchSize: Int
+
         public init(layers: [[LSTMLayer<T>.Cache]], masks: [Tensor<T>?]) {
             self.layers = layers
             self.masks = masks
+            timeSteps = layers.first?.first?.layout.timeSteps ?? 0
+            batchSize = layers.first?.first?.layout.batchSize ?? 0
+        }
+
+        init(shards: [Cache], shardBatches: [[Int]], timeSteps: Int, batchSize: Int) {
+            self.layers = []
+            self.masks = []
+            self.shards = shards
+            self.shardBatches = shardBatches
+            self.timeSteps = timeSteps
+            self.batchSize = batchSize
         }
     }
 
@@ -62,6 +85,18 @@ public struct LSTM<T: TensorScalar>: Sendable {
     public func forward(_ x: Tensor<T>, lengths: [Int], training: Bool, rng: inout SeededRNG)
         -> (output: Tensor<T>, final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
         precondition(x.rank == 3 && x.shape[2] == inputSize, "LSTM.forward: x must be [T, B, \(inputSize)], got \(x.shape)")
+        precondition(lengths.count == x.shape[1], "LSTM.forward: \(lengths.count) lengths for a batch of \(x.shape[1]) (x \(x.shape))")
+        let groups = directions == 1 ? min(batchShards, lengths.count) : 1
+        if groups > 1 {
+            return forwardSharded(x, lengths: lengths, groups: groups, training: training, rng: &rng)
+        }
+        return forwardStack(x, lengths: lengths, training: training, rng: &rng)
+    }
+
+    /// forward for the whole batch at once: layer after layer, both directions of a layer on two
+    /// threads.
+    func forwardStack(_ x: Tensor<T>, lengths: [Int], training: Bool, rng: inout SeededRNG)
+        -> (output: Tensor<T>, final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
         unimplemented("LSTM.forward", lesson: 4, see: "section 5")
     }
 
@@ -69,14 +104,22 @@ public struct LSTM<T: TensorScalar>: Sendable {
     /// -> dx [T, B, E] and the gradients of every parameter, grads[l][d].
     public func backward(dOutput: Tensor<T>, dFinalH: Tensor<T>?, cache: Cache)
         -> (dx: Tensor<T>, grads: [[LSTMParameters<T>]]) {
-        let layout = cache.layers[0][0].layout
-        let (b, h) = (layout.batchSize, hiddenSize)
-        precondition(dOutput.shape == [layout.timeSteps, b, directions * h],
-                     "LSTM.backward: dOutput must be [\(layout.timeSteps), \(b), \(directions * h)], got \(dOutput.shape)")
+        let (b, h) = (cache.batchSize, hiddenSize)
+        precondition(dOutput.shape == [cache.timeSteps, b, directions * h],
+                     "LSTM.backward: dOutput must be [\(cache.timeSteps), \(b), \(directions * h)], got \(dOutput.shape)")
         if let dFinalH {
             precondition(dFinalH.shape == [numLayers * directions, b, h],
                          "LSTM.backward: dFinalH must be [\(numLayers * directions), \(b), \(h)], got \(dFinalH.shape)")
         }
+        if !cache.shards.isEmpty {
+            return backwardSharded(dOutput: dOutput, dFinalH: dFinalH, cache: cache)
+        }
+        return backwardStack(dOutput: dOutput, dFinalH: dFinalH, cache: cache)
+    }
+
+    /// backward for a cache made by forwardStack.
+    func backwardStack(dOutput: Tensor<T>, dFinalH: Tensor<T>?, cache: Cache)
+        -> (dx: Tensor<T>, grads: [[LSTMParameters<T>]]) {
         unimplemented("LSTM.backward", lesson: 4, see: "section 5")
     }
 }

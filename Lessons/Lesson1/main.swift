@@ -158,7 +158,7 @@ let metrics: [String: Any] = [
     "best_epoch": run.bestEpoch,
     "epochs": epochs,
     "batch_size": baseline.batchSize,
-    "learning_rate": Double(baseline.learningRate),
+    "learning_rate": Double("\(baseline.learningRate)") ?? 0,  // 0.001, not the Float's exact binary value
     "training_seconds": trainingOnlySeconds,
     "seconds": Date().timeIntervalSince(started),
     "examples_per_second": examplesPerSecond,

@@ -11,6 +11,10 @@ import Gnuplot
 import Lesson2
 import TensorCore
 
+// Line by line even through a pipe (make, the course tool), so progress shows as it happens
+// and a stub's message lands after the output that led to it.
+setvbuf(stdout, nil, _IOLBF, 0)
+
 let outDir = courseRoot + "/out/lesson2"
 let clock = Stopwatch()
 var summary: [String: Any] = [:]
@@ -235,7 +239,7 @@ padChart.extraCommands = classColours
 for p in [50.0, 90, 95] {
     let t = Double(lengthPercentile(trainLengths, p))
     padChart.extraCommands.append("set arrow from \(t), graph 0 to \(t), graph 1 nohead dashtype 2 lc rgb '#777777'")
-    padChart.extraCommands.append("set label 'p\(Int(p))' at \(t), graph 0.96 offset 0.5,0 tc rgb '#555555'")
+    padChart.extraCommands.append("set label 'p\(Int(p))' at \(t), graph 0.96 offset 1,0 tc rgb '#555555'")
 }
 padChart.extraCommands.append("set arrow from graph 0, first 0.5 to graph 1, first 0.5 nohead dashtype 3 lc rgb '#999999'")
 padChart.extraCommands.append("set label 'padding is half the batch' at graph 0.6, first 0.52 tc rgb '#555555'")

@@ -100,11 +100,14 @@ public func stratifiedSample(labels: [Int], lengths: [Int], total: Int, lengthBi
     precondition(lengthBins >= 1 && total >= 0, "stratifiedSample: need lengthBins >= 1 and total >= 0")
     let n = labels.count
     var rng = SeededRNG(seed: seed)
-    // Rank rows by length; a random key breaks ties so no bin favours early rows.
+    // Rank rows by length; a random key breaks ties so no bin favours early rows. The length
+    // and the key are packed into one UInt64 so millions of rows sort without a closure.
+    precondition(n < 1 << 32 && lengths.allSatisfy { $0 >= 0 && $0 < 1 << 31 }, "stratifiedSample: lengths must be in 0..<2^31")
     let tieBreak = rng.permutation(n)
-    let byLength = (0..<n).sorted { a, b in
-        lengths[a] != lengths[b] ? lengths[a] < lengths[b] : tieBreak[a] < tieBreak[b]
-    }
+    var rowOfKey = [Int](repeating: 0, count: n)
+    for row in 0..<n { rowOfKey[tieBreak[row]] = row }
+    let byLength = (0..<n).map { UInt64(lengths[$0]) << 32 | UInt64(tieBreak[$0]) }.sorted()
+        .map { rowOfKey[Int($0 & 0xFFFF_FFFF)] }
     var bin = [Int](repeating: 0, count: n)
     var binUpper = [Int](repeating: 0, count: lengthBins)
     for (rank, row) in byLength.enumerated() {

@@ -95,3 +95,25 @@ final class LSTMTests: XCTestCase {
         assertGradientsPass(results, tolerance: Tolerance.gradientCheckStack)
     }
 }
+
+final class LSTMBatchShardsTests: XCTestCase {
+    /// Splitting the batch over threads (section 9) must not change any number: 1, 2 and 3
+    /// groups against the 2-layer fixture, with and without dropout's statistics in the way.
+    func testLSTMBatchShards_sameNumbers() throws {
+        let f = try loadFixture("lesson4/lstm_2layer_uni")
+        var model = try lstm(f)
+        for groups in [1, 2, 3] {
+            model.batchShards = groups
+            var rng = SeededRNG(seed: 0)
+            let r = model.forward(try f.tensor("x"), lengths: try f.ints("lengths"), training: false, rng: &rng)
+            assertClose(r.output, try f.tensor("output"), tolerance: Tolerance.double, "\(groups) groups: output")
+            assertClose(r.final.h, try f.tensor("h_n"), tolerance: Tolerance.double, "\(groups) groups: h_n")
+            let back = model.backward(dOutput: try f.tensor("grad_output"), dFinalH: try f.tensor("grad_h_n"), cache: r.cache)
+            assertClose(back.dx, try f.tensor("dx"), tolerance: Tolerance.double, "\(groups) groups: dx")
+            for l in 0..<2 {
+                assertGradientsClose(back.grads[l][0], try lstmGradients(f, layer: l, reverse: false), tolerance: Tolerance.double,
+                                     "\(groups) groups, layer \(l)")
+            }
+        }
+    }
+}
