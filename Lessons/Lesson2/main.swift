@@ -62,7 +62,7 @@ summary["classBalance"] = Dictionary(uniqueKeysWithValues: zip(balanceLabels, ba
 var balanceChart = Chart(title: "Class balance", xLabel: "", yLabel: "reviews")
 balanceChart.add(.bars(labels: balanceLabels, series: [("negative", balance.map { Double($0.negative) }),
                                                        ("positive", balance.map { Double($0.positive) })]))
-balanceChart.extraCommands = classColours + ["set yrange [0:*]", "set xtics rotate by 0"]
+balanceChart.extraCommands = classColours + ["set yrange [0:*]"]
 draw(balanceChart, "class_balance.png")
 
 // MARK: 2. Tokenising
@@ -71,7 +71,7 @@ heading("2. Cleaning and tokenising")
 let tokenizer = Tokenizer()
 let example = data.isReal
     ? "I didn't like it.<br /><br />Not &quot;great&quot;, the director's cut is 2/10!"
-    : data.train[0].text
+    : data.train.first?.text ?? ""
 print("Example:\n  \(example)\n  -> \(tokenizer.tokenize(example))")
 clock.lap()
 let trainTokens = tokenizeAll(data.train.map(\.text), tokenizer)

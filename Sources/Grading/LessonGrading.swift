@@ -71,15 +71,16 @@ func configuredTests(_ workspace: Workspace, lessons: [Int]) throws -> [LessonSu
 
 /// The progress table of `course check` and `course grade`.
 func progressTable(_ run: LessonRun, console: Console) -> [String] {
-    var lines = ["  " + console.bold(pad("Lesson", 8) + pad("Title", 36) + pad("Tests", 10) + "Points")]
+    let titleWidth = min(48, run.lessons.map(\.title.count).max() ?? 10) + 2
+    var lines = ["  " + console.bold(pad("Lesson", 8) + pad("Title", titleWidth) + pad("Tests", 10) + "Points")]
     for lesson in run.lessons {
         let done = lesson.passed == lesson.tests.count && !lesson.tests.isEmpty
-        let tests = pad("\(lesson.passed)/\(lesson.tests.count)", 10)
-        let row = pad("\(lesson.lesson)", 8) + pad(String(lesson.title.prefix(34)), 36) + tests
+        let title = lesson.title.count > titleWidth - 2 ? String(lesson.title.prefix(titleWidth - 5)) + "..." : lesson.title
+        let row = pad("\(lesson.lesson)", 8) + pad(title, titleWidth) + pad("\(lesson.passed)/\(lesson.tests.count)", 10)
             + "\(formatPoints(lesson.points))/\(formatPoints(lesson.maxPoints))"
         lines.append("  " + (done ? console.green(row) : row))
     }
-    lines.append("  " + console.bold(pad("Total", 44) + pad("\(run.passed)/\(run.total)", 10)
+    lines.append("  " + console.bold(pad("Total", 8 + titleWidth) + pad("\(run.passed)/\(run.total)", 10)
         + "\(formatPoints(run.points))/\(formatPoints(run.maxPoints))"))
     return lines
 }
