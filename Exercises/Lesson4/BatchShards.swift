@@ -12,7 +12,11 @@ import TensorCore
 
 extension LSTM {
     /// forward with the batch split into `groups` groups of sequences, one thread each.
-    func forwardSharded(_ x: Tensor<T>, lengths: [Int], groups: Int, training: Bool, rng: inout SeededRNG)
+    // Float and Double versions compiled here, so even a generic caller (a closure run on
+    // another thread) reaches specialised code, never protocol witnesses in the time loop.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public func forwardSharded(_ x: Tensor<T>, lengths: [Int], groups: Int, training: Bool, rng: inout SeededRNG)
         -> (output: Tensor<T>, final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
         let byLength = lengths.indices.sorted { lengths[$0] != lengths[$1] ? lengths[$0] > lengths[$1] : $0 < $1 }
         let members = (0..<groups).map { g in stride(from: g, to: byLength.count, by: groups).map { byLength[$0] }.sorted() }
@@ -35,7 +39,9 @@ extension LSTM {
     }
 
     /// backward for a cache made by forwardSharded: each group on its thread, gradients summed.
-    func backwardSharded(dOutput: Tensor<T>, dFinalH: Tensor<T>?, cache: Cache) -> (dx: Tensor<T>, grads: [[LSTMParameters<T>]]) {
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public func backwardSharded(dOutput: Tensor<T>, dFinalH: Tensor<T>?, cache: Cache) -> (dx: Tensor<T>, grads: [[LSTMParameters<T>]]) {
         let members = cache.shardBatches
         let results = Parallel.map(members.count) { g in
             backwardStack(dOutput: selectBatch(dOutput, members[g]), dFinalH: dFinalH.map { selectBatch($0, members[g]) },
@@ -43,10 +49,13 @@ extension LSTM {
         }
         var dx = Tensor<T>(shape: [cache.timeSteps, cache.batchSize, inputSize])
         var grads = results[0].grads
-        for (g, r) in results.enumerated() {
-            placeBatch(r.dx, members[g], into: &dx)
-            if g > 0 {
-                for l in grads.indices { for d in grads[l].indices { grads[l][d].add(r.grads[l][d], scaledBy: 1) } }
+        // One BLAS thread for the sums too: see Parallel.withBLASThreads.
+        Parallel.withBLASThreads(1) {
+            for (g, r) in results.enumerated() {
+                placeBatch(r.dx, members[g], into: &dx)
+                if g > 0 {
+                    for l in grads.indices { for d in grads[l].indices { grads[l][d].add(r.grads[l][d], scaledBy: 1) } }
+                }
             }
         }
         return (dx, grads)
@@ -54,7 +63,7 @@ extension LSTM {
 }
 
 /// Columns `batch` of axis 1: [A, B, F] -> [A, batch.count, F].
-func selectBatch<T: TensorScalar>(_ t: Tensor<T>, _ batch: [Int]) -> Tensor<T> {
+public func selectBatch<T: TensorScalar>(_ t: Tensor<T>, _ batch: [Int]) -> Tensor<T> {
     let (a, b, f) = (t.shape[0], t.shape[1], t.shape[2])
     var out = Tensor<T>(shape: [a, batch.count, f])
     t.withUnsafeBufferPointer { src in
@@ -70,7 +79,7 @@ func selectBatch<T: TensorScalar>(_ t: Tensor<T>, _ batch: [Int]) -> Tensor<T> {
 }
 
 /// The inverse: writes part [A, batch.count, F] into columns `batch` of axis 1 of t [A, B, F].
-func placeBatch<T: TensorScalar>(_ part: Tensor<T>, _ batch: [Int], into t: inout Tensor<T>) {
+public func placeBatch<T: TensorScalar>(_ part: Tensor<T>, _ batch: [Int], into t: inout Tensor<T>) {
     let (a, b, f) = (t.shape[0], t.shape[1], t.shape[2])
     part.withUnsafeBufferPointer { src in
         t.withUnsafeMutableBufferPointer { dst in

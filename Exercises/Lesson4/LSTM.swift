@@ -70,7 +70,7 @@ public struct LSTM<T: TensorScalar>: Sendable {
             batchSize = layers.first?.first?.layout.batchSize ?? 0
         }
 
-        init(shards: [Cache], shardBatches: [[Int]], timeSteps: Int, batchSize: Int) {
+        public init(shards: [Cache], shardBatches: [[Int]], timeSteps: Int, batchSize: Int) {
             self.layers = []
             self.masks = []
             self.shards = shards
@@ -82,6 +82,8 @@ public struct LSTM<T: TensorScalar>: Sendable {
 
     /// x: [T, B, E], lengths: B values in 1...T -> output of the last layer [T, B, D·H] (zero at
     /// padded steps), final h and c [L·D, B, H], and the cache. `rng` draws the dropout masks.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func forward(_ x: Tensor<T>, lengths: [Int], training: Bool, rng: inout SeededRNG)
         -> (output: Tensor<T>, final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
         precondition(x.rank == 3 && x.shape[2] == inputSize, "LSTM.forward: x must be [T, B, \(inputSize)], got \(x.shape)")
@@ -95,13 +97,19 @@ public struct LSTM<T: TensorScalar>: Sendable {
 
     /// forward for the whole batch at once: layer after layer, both directions of a layer on two
     /// threads.
-    func forwardStack(_ x: Tensor<T>, lengths: [Int], training: Bool, rng: inout SeededRNG)
+    // Float and Double versions compiled here, so even a generic caller (a closure run on
+    // another thread) reaches specialised code, never protocol witnesses in the time loop.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public func forwardStack(_ x: Tensor<T>, lengths: [Int], training: Bool, rng: inout SeededRNG)
         -> (output: Tensor<T>, final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
         unimplemented("LSTM.forward", lesson: 4, see: "section 5")
     }
 
     /// dOutput = ∂L/∂output [T, B, D·H], dFinalH = ∂L/∂h_n [L·D, B, H] (nil: zero)
     /// -> dx [T, B, E] and the gradients of every parameter, grads[l][d].
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func backward(dOutput: Tensor<T>, dFinalH: Tensor<T>?, cache: Cache)
         -> (dx: Tensor<T>, grads: [[LSTMParameters<T>]]) {
         let (b, h) = (cache.batchSize, hiddenSize)
@@ -118,7 +126,9 @@ public struct LSTM<T: TensorScalar>: Sendable {
     }
 
     /// backward for a cache made by forwardStack.
-    func backwardStack(dOutput: Tensor<T>, dFinalH: Tensor<T>?, cache: Cache)
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public func backwardStack(dOutput: Tensor<T>, dFinalH: Tensor<T>?, cache: Cache)
         -> (dx: Tensor<T>, grads: [[LSTMParameters<T>]]) {
         unimplemented("LSTM.backward", lesson: 4, see: "section 5")
     }

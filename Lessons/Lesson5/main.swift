@@ -56,12 +56,13 @@ if quick {
     options.epochs = 3
     options.maxLength = min(options.maxLength, 200)
     options.checkpointEverySteps = 0
+    if haveIMDB { options.learningRate = 3e-3 }  // few steps: a larger one shows learning within 3 epochs
 }
 if GloVe.sharedPath == nil {
     options.embedding = .random
     print("GloVe vectors are not in \(DataPaths.shared)/glove: the embedding starts random. (\(GloVe.officialDownload))")
 }
-print(quick ? "QUICK=1: at most 2,000 reviews a split, 3 epochs, reviews cut at \(options.maxLength) tokens.\n" : "")
+print(quick ? "QUICK=1: at most 2,000 reviews a split, 3 epochs, reviews cut at \(options.maxLength) tokens, learning rate \(options.learningRate).\n" : "")
 
 let (corpus, freshTask) = try SentimentRun.setUp(options, log: { print($0) })
 if !corpus.isReal { print("\n(The numbers below are for the generated reviews, not IMDB.)") }
@@ -99,11 +100,11 @@ print("""
 Adam, learning rate \(options.learningRate) (halved when the validation loss does not improve), batches of \
 \(options.batchSize), gradients clipped at global norm \(options.clipNorm), dropout \(options.dropout), at most \
 \(options.epochs) epochs, stopping after \(options.patience) without improvement. Checkpoints go to out/lesson5/ \
-(last.ckpt every epoch and every \(options.checkpointEverySteps) steps, best.ckpt at the best epoch); \
-kill this run and `make lesson5 RESUME=1` continues it.
+(last.ckpt every epoch\(options.checkpointEverySteps > 0 ? " and every \(options.checkpointEverySteps) steps" : ""), \
+best.ckpt at the best epoch); kill this run and `make lesson5 RESUME=1` continues it.
 
 """)
-guard let result = try SentimentRun.run(options, resume: resume, log: { print($0) }) else { exit(0) }
+guard let result = try SentimentRun.run(options, resume: resume, prepared: (corpus, freshTask), log: { print($0) }) else { exit(0) }
 let state = result.state
 print("\(state.stopReason ?? ""); best epoch \(state.bestEpoch ?? 0) (validation loss \(String(format: "%.4f", state.bestRecord?.validationLoss ?? .nan))).")
 

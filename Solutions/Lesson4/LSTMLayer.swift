@@ -85,6 +85,10 @@ public struct LSTMLayer<T: TensorScalar>: Sendable {
     /// x: [T, B, E], lengths: B values in 1...T, initial: (h, c) [B, H] each (zeros if nil)
     /// -> output [T, B, H] (zero at padded steps), final (h, c) [B, H] at each sequence's last
     /// real step, and the cache for backward.
+    // Float and Double versions compiled here, so even a generic caller (a closure run on
+    // another thread) reaches specialised code, never protocol witnesses in the time loop.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func forward(_ x: Tensor<T>, lengths: [Int], initial: LSTMState<T>? = nil)
         -> (output: Tensor<T>, final: LSTMState<T>, cache: Cache) {
         precondition(x.rank == 3 && x.shape[2] == inputSize,
@@ -170,6 +174,8 @@ public struct LSTMLayer<T: TensorScalar>: Sendable {
     /// dOutput = ∂L/∂output [T, B, H] (padded steps ignored), dFinal = ∂L/∂(final h, final c)
     /// [B, H] each (nil: zero) -> dx [T, B, E] (zero at padded steps), dInitial = ∂L/∂(initial
     /// h, c) [B, H] each, and the parameters' gradients summed over all real steps.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func backward(dOutput: Tensor<T>, dFinal: LSTMState<T>?, cache: Cache)
         -> (dx: Tensor<T>, dInitial: LSTMState<T>, grads: LSTMParameters<T>) {
         let layout = cache.layout

@@ -121,9 +121,11 @@ public enum SentimentRun {
 
     /// Trains (or resumes), then evaluates the best checkpoint on the test split and writes
     /// metrics.json and the charts into `o.out`.
+    /// `prepared`: what `setUp(o)` returned, when the caller has already prepared the data.
     public static func run(_ o: SentimentRunOptions, resume: Bool, haltAfterStep: Int? = nil,
+                           prepared: (corpus: SentimentCorpus, task: SentimentTrainingTask)? = nil,
                            log: @escaping (String) -> Void = { print($0) }) throws -> SentimentRunResult? {
-        var (corpus, task) = try setUp(o, log: log)
+        var (corpus, task) = try prepared ?? setUp(o, log: log)
         log("Model: \(task.model.parameterCount) trainable parameters (\(describe(task.model.config))).")
         var config = TrainingConfig(epochs: o.epochs, seed: o.seed, learningRate: o.learningRate, directory: o.out)
         config.checkpointEverySteps = o.checkpointEverySteps

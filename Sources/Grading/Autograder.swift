@@ -119,6 +119,9 @@ public struct Autograder {
             throw GradingError("the submission \(path) is not a folder")
         }
         let target = workspace.root + "/" + Workspace.submissionDirectory
+        guard source != target, !source.hasPrefix(target + "/") else {
+            throw GradingError("the submission cannot be the grader's own copy (\(Workspace.submissionDirectory)); pass the original folder")
+        }
         try? fm.removeItem(atPath: target)
         try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
         var notes: [String] = []

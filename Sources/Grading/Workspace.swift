@@ -196,6 +196,9 @@ public struct GradingConfig: Codable, Equatable, Sendable {
             if entries[entry.name] != nil { warnings.append("\(file): \(entry.name) is listed twice; the first entry counts") }
             else { entries[entry.name] = entry }
         }
+        if let config, config.lesson != lesson {
+            warnings.append("\(file) says \"lesson\": \(config.lesson); it belongs to Lesson \(lesson)")
+        }
         if config == nil, !tests.isEmpty {
             warnings.append("\(file) is missing: every test of Lesson \(lesson) counts 1 point")
         }

@@ -18,6 +18,16 @@ public enum Parallel {
     /// The cores this process may use.
     public static var coreCount: Int { Int(openblas_get_num_procs()) }
 
+    /// body() with OpenBLAS limited to `threads` threads, restored afterwards. For the BLAS calls
+    /// between two `map`s: OpenBLAS's idle threads keep spinning (sched_yield) for a while after
+    /// every multi-threaded call, and would take cores from the next `map`'s threads.
+    public static func withBLASThreads<R>(_ threads: Int, _ body: () -> R) -> R {
+        let saved = blasThreads
+        blasThreads = threads
+        defer { blasThreads = saved }
+        return body()
+    }
+
     /// [body(0), body(1), ..., body(count - 1)], computed concurrently, one thread each, with
     /// OpenBLAS single-threaded while they run (its thread count is restored afterwards).
     /// With count == 1 it simply calls body(0) and leaves OpenBLAS alone.

@@ -69,11 +69,13 @@ struct Train: ParsableCommand {
     var seed: UInt64 = 1
     @Option(help: "At most this many reviews per split.")
     var limit: Int?
+    @Option(name: .customLong("checkpoint-every"), help: "Also write last.ckpt every this many steps within an epoch (0: epoch ends only).")
+    var checkpointEvery = 100
     @Option(help: "Output folder: checkpoints, vocabulary, metrics.json, charts.")
     var out = "out/sentiment"
     @Flag(help: "Continue the run whose last.ckpt is in --out (same settings).")
     var resume = false
-    @Flag(help: "A small run for trying things: 2,000 reviews per split, 3 epochs, max length 200.")
+    @Flag(help: "A small run for trying things: 2,000 reviews per split, 3 epochs, max length 200, --lr 3e-3.")
     var quick = false
 
     func run() throws {
@@ -97,10 +99,12 @@ struct Train: ParsableCommand {
         o.batchSize = batchSize
         o.seed = seed
         o.limit = limit
+        o.checkpointEverySteps = checkpointEvery
         if quick {
             o.limit = limit ?? 2_000
             o.epochs = min(epochs, 3)
             o.maxLength = min(maxLength, 200)
+            o.learningRate = 3e-3   // few steps: a larger one shows learning within 3 epochs
         }
         let start = Date()
         do {
@@ -180,4 +184,6 @@ struct Predict: ParsableCommand {
 
 // Line-buffered standard output, so a log file shows each table row when it is printed.
 setvbuf(stdout, nil, _IOLBF, 0)
+// LSTM caches are large and freed every step; keep them in the heap (see AllocatorTuning).
+AllocatorTuning.keepFreedMemory()
 Sentiment.main()

@@ -245,6 +245,13 @@ final class GradingConfigTests: XCTestCase {
         ])
     }
 
+    func testConfigOfAnotherLessonIsReported() throws {
+        let config = try GradingConfig.decode(Data(json.utf8), file: "g.json")
+        let (graded, warnings) = GradingConfig.reconcile(config, lesson: 2, tests: [])
+        XCTAssertEqual(graded, [])
+        XCTAssertEqual(warnings.first, #"Tests/Lesson2Tests/grading.json says "lesson": 1; it belongs to Lesson 2"#)
+    }
+
     func testBadConfigSaysWhere() {
         XCTAssertThrowsError(try GradingConfig.decode(Data(#"{"lesson": 1, "title": "t", "tests": [{"name": "A/b"}]}"#.utf8), file: "g.json")) {
             XCTAssertEqual("\($0)", #"g.json: missing "points" at .tests[0]"#)
