@@ -204,11 +204,11 @@ if imdbWordCounts == nil {
 print("\n2. Training throughput: forward + backward, B = 64, IMDB lengths truncated at 400")
 let none = Result(tokensPerSecond: 0, gflops: 0, tokensPerCPUSecond: 0)
 let a = only == nil || only == "a"
-    ? measure("(a) nn.LSTM(100, 256), OpenBLAS \(Parallel.blasThreads) threads inside each product",
-              inputSize: 100, hiddenSize: 256, bidirectional: false, shards: 1) : none
-let a2 = only == nil || only == "a2"
-    ? measure("(a) the same, the batch split in 2 groups on two threads (OpenBLAS 1 thread each)",
+    ? measure("(a) nn.LSTM(100, 256): the batch split in 2 groups on two threads, OpenBLAS 1 thread each (the default)",
               inputSize: 100, hiddenSize: 256, bidirectional: false, shards: 2) : none
+let a2 = only == nil || only == "a2"
+    ? measure("(a) the same with batchShards = 1: the whole batch, OpenBLAS \(Parallel.blasThreads) threads inside each product",
+              inputSize: 100, hiddenSize: 256, bidirectional: false, shards: 1) : none
 let b = only == nil || only == "b"
     ? measure("(b) nn.LSTM(50, 128, bidirectional=True), the two directions on two threads",
               inputSize: 50, hiddenSize: 128, bidirectional: true) : none

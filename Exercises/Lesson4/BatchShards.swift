@@ -11,9 +11,10 @@ import Lesson3
 import TensorCore
 
 extension LSTM {
+    // @_specialize: Float and Double versions are compiled here, so even a generic caller (a
+    // closure run on another thread) reaches specialised code, never protocol witnesses in the
+    // time loop.
     /// forward with the batch split into `groups` groups of sequences, one thread each.
-    // Float and Double versions compiled here, so even a generic caller (a closure run on
-    // another thread) reaches specialised code, never protocol witnesses in the time loop.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public func forwardSharded(_ x: Tensor<T>, lengths: [Int], groups: Int, training: Bool, rng: inout SeededRNG)

@@ -9,10 +9,12 @@
 //     final h, c              row l·D + d: layer l, direction d     [L·D, B, H]  (PyTorch's h_n, c_n)
 //
 // The reverse direction starts at each sequence's own last real token (PackedLayout). The two
-// directions of a layer do not depend on each other, so they run on two threads at once.
+// directions of a layer do not depend on each other, so they run on two threads at once; a
+// one-directional LSTM splits its batch over two threads instead (BatchShards.swift, section 9).
 // Backward goes from the top layer down; a layer's input gradient is the sum of its two
 // directions' dx, which dropout's mask then carries to the layer below.
 
+import Dispatch
 import Lesson3
 import TensorCore
 
@@ -80,6 +82,9 @@ public struct LSTM<T: TensorScalar>: Sendable {
         }
     }
 
+    // @_specialize: Float and Double versions are compiled here, so even a generic caller (a
+    // closure run on another thread) reaches specialised code, never protocol witnesses in the
+    // time loop.
     /// x: [T, B, E], lengths: B values in 1...T -> output of the last layer [T, B, D·H] (zero at
     /// padded steps), final h and c [L·D, B, H], and the cache. `rng` draws the dropout masks.
     @_specialize(where T == Float)
@@ -97,8 +102,6 @@ public struct LSTM<T: TensorScalar>: Sendable {
 
     /// forward for the whole batch at once: layer after layer, both directions of a layer on two
     /// threads.
-    // Float and Double versions compiled here, so even a generic caller (a closure run on
-    // another thread) reaches specialised code, never protocol witnesses in the time loop.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public func forwardStack(_ x: Tensor<T>, lengths: [Int], training: Bool, rng: inout SeededRNG)
@@ -135,6 +138,7 @@ public struct LSTM<T: TensorScalar>: Sendable {
 }
 
 /// [T, B, F_1], [T, B, F_2], ... -> [T, B, F_1 + F_2 + ...], side by side along the last axis.
+/// Large tensors are copied by two threads, each taking half of the rows.
 public func concatenateLastAxis<T: TensorScalar>(_ parts: [Tensor<T>]) -> Tensor<T> {
     precondition(!parts.isEmpty, "concatenateLastAxis: no tensors")
     let outer = parts[0].shape.dropLast()
@@ -142,28 +146,37 @@ public func concatenateLastAxis<T: TensorScalar>(_ parts: [Tensor<T>]) -> Tensor
                  "concatenateLastAxis: leading shapes differ: \(parts.map(\.shape))")
     let widths = parts.map { $0.shape[$0.rank - 1] }
     let total = widths.reduce(0, +), rows = outer.reduce(1, *)
-    var out = [T](repeating: 0, count: rows * total)
-    var column = 0
-    for (part, width) in zip(parts, widths) {
-        part.withUnsafeBufferPointer { src in
-            for r in 0..<rows { for i in 0..<width { out[r * total + column + i] = src[r * width + i] } }
+    var out = Tensor<T>(shape: Array(outer) + [total])
+    out.withUnsafeMutableBufferPointer { dst in
+        guard let base = dst.baseAddress else { return }
+        let chunks = rows * total >= 1 << 20 ? 2 : 1
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let rowRange = (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks)
+            var column = 0
+            for (part, width) in zip(parts, widths) {
+                part.withUnsafeBufferPointer { src in
+                    guard let from = src.baseAddress else { return }
+                    for r in rowRange { (base + r * total + column).update(from: from + r * width, count: width) }
+                }
+                column += width
+            }
         }
-        column += width
     }
-    return Tensor(shape: Array(outer) + [total], scalars: out)
+    return out
 }
 
-/// [T, B, P·F] -> P tensors [T, B, F], the inverse of `concatenateLastAxis` for equal parts.
-public func splitLastAxis<T: TensorScalar>(_ x: Tensor<T>, parts: Int) -> [Tensor<T>] {
+/// Part `part` of `parts` equal parts of the last axis: [T, B, P·F] -> [T, B, F].
+public func lastAxisPart<T: TensorScalar>(_ x: Tensor<T>, part: Int, of parts: Int) -> Tensor<T> {
     let total = x.shape[x.rank - 1]
-    precondition(parts > 0 && total % parts == 0, "splitLastAxis: \(x.shape) does not split into \(parts) equal parts")
+    precondition(parts > 0 && total % parts == 0 && (0..<parts).contains(part),
+                 "lastAxisPart: \(x.shape) has no part \(part) of \(parts) equal parts")
     let width = total / parts, rows = x.count / max(total, 1)
-    let outer = Array(x.shape.dropLast())
-    return (0..<parts).map { p in
-        var s = [T](repeating: 0, count: rows * width)
-        x.withUnsafeBufferPointer { src in
-            for r in 0..<rows { for i in 0..<width { s[r * width + i] = src[r * total + p * width + i] } }
+    var out = Tensor<T>(shape: Array(x.shape.dropLast()) + [width])
+    x.withUnsafeBufferPointer { src in
+        out.withUnsafeMutableBufferPointer { dst in
+            guard let from = src.baseAddress, let to = dst.baseAddress else { return }
+            for r in 0..<rows { (to + r * width).update(from: from + r * total + part * width, count: width) }
         }
-        return Tensor(shape: outer + [width], scalars: s)
     }
+    return out
 }

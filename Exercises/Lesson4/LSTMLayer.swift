@@ -82,11 +82,12 @@ public struct LSTMLayer<T: TensorScalar>: Sendable {
         }
     }
 
+    // @_specialize: Float and Double versions are compiled here, so even a generic caller (a
+    // closure run on another thread) reaches specialised code, never protocol witnesses in the
+    // time loop.
     /// x: [T, B, E], lengths: B values in 1...T, initial: (h, c) [B, H] each (zeros if nil)
     /// -> output [T, B, H] (zero at padded steps), final (h, c) [B, H] at each sequence's last
     /// real step, and the cache for backward.
-    // Float and Double versions compiled here, so even a generic caller (a closure run on
-    // another thread) reaches specialised code, never protocol witnesses in the time loop.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public func forward(_ x: Tensor<T>, lengths: [Int], initial: LSTMState<T>? = nil)

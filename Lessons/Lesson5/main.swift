@@ -44,6 +44,7 @@ heading("1. The data (README, section 6)")
 var options = SentimentRunOptions(out: outDirectory)
 let haveIMDB = (try? IMDB.officialTree()) != nil
 if !haveIMDB {
+    print("IMDB is not in \(DataPaths.shared)/imdb, so this run trains on generated reviews instead.\n\(IMDB.officialDownload)\n")
     // The generated reviews are short, and their labels hinge on word order.
     options.dataset = .generated
     options.maxLength = 60

@@ -82,11 +82,12 @@ public struct LSTMLayer<T: TensorScalar>: Sendable {
         }
     }
 
+    // @_specialize: Float and Double versions are compiled here, so even a generic caller (a
+    // closure run on another thread) reaches specialised code, never protocol witnesses in the
+    // time loop.
     /// x: [T, B, E], lengths: B values in 1...T, initial: (h, c) [B, H] each (zeros if nil)
     /// -> output [T, B, H] (zero at padded steps), final (h, c) [B, H] at each sequence's last
     /// real step, and the cache for backward.
-    // Float and Double versions compiled here, so even a generic caller (a closure run on
-    // another thread) reaches specialised code, never protocol witnesses in the time loop.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public func forward(_ x: Tensor<T>, lengths: [Int], initial: LSTMState<T>? = nil)
@@ -106,10 +107,12 @@ public struct LSTMLayer<T: TensorScalar>: Sendable {
         let start = initial ?? LSTMState.zeros(batch: batch, hidden: hs)
         let sortedInitial = LSTMState(h: layout.sortRows(start.h), c: layout.sortRows(start.c))
         let packedX = layout.gather(x)                                      // [N, E]
-        var gates = matmul(packedX, parameters.weightIH, transposeB: true)  // [N, 4H], all steps at once
-        var c = Tensor<T>(shape: [n, hs])
-        var tanhC = Tensor<T>(shape: [n, hs])
-        var h = Tensor<T>(shape: [n, hs])
+        // Every element of these is written below before it is read: no need to zero them.
+        var gates = Tensor<T>.uninitialized([n, g4])
+        gemm(packedX, parameters.weightIH, transposeB: true, into: &gates, beta: 0)  // [N, 4H], all steps at once
+        var c = Tensor<T>.uninitialized([n, hs])
+        var tanhC = Tensor<T>.uninitialized([n, hs])
+        var h = Tensor<T>.uninitialized([n, hs])
         let bias = parameters.biasIH + parameters.biasHH
 
         gates.scalars.withUnsafeMutableBufferPointer { gBuf in
@@ -200,7 +203,7 @@ public struct LSTMLayer<T: TensorScalar>: Sendable {
             dcCarry = layout.sortRows(dFinal.c)
         }
         var dhCarry = Tensor<T>(shape: [batch, hs])        // sorted rows; stays 0 for ended sequences
-        var dGates = Tensor<T>(shape: [n, g4])
+        var dGates = Tensor<T>.uninitialized([n, g4])   // every row is written by its step
 
         dh.scalars.withUnsafeBufferPointer { dhBuf in
         dhCarry.scalars.withUnsafeMutableBufferPointer { dhcBuf in
@@ -243,7 +246,7 @@ public struct LSTMLayer<T: TensorScalar>: Sendable {
 
         // H_prev [N, H]: the state each packed row started from (h_{k-1}, or the initial h).
         // Step k's rows start from the first b_k rows of step k - 1: one block copy per step.
-        var hPrev = Tensor<T>(shape: [n, hs])
+        var hPrev = Tensor<T>.uninitialized([n, hs])
         hPrev.scalars.withUnsafeMutableBufferPointer { dst in
             cache.h.scalars.withUnsafeBufferPointer { h in
                 cache.initial.h.scalars.withUnsafeBufferPointer { h0 in

@@ -54,10 +54,13 @@ public struct SelfTest {
             if all.isEmpty { tally.record("the test bundle has tests", ok: false, why: "--list-tests printed none") }
             let graded = try solutions.gradedTests(lessons: lessons)
             let limits = Dictionary(graded.tests.values.flatMap { $0 }.map { ($0.id, $0.timeLimit) }, uniquingKeysWith: { a, _ in a })
-            _ = solutions.run(all.map { ($0, limits[$0] ?? nil) }) { result in
+            let results = solutions.run(all.map { ($0, limits[$0] ?? nil) }) { result in
                 tally.record(result.id.description, ok: result.status == .passed,
                              why: "\(result.status.tag): \(result.summary)", seconds: result.seconds)
             }
+            // What the time goes on, for keeping CI fast.
+            let slowest = results.sorted { $0.seconds > $1.seconds }.prefix(5)
+            console.print(console.dim("  slowest: " + slowest.map { "\($0.id.configName) \(formatSeconds($0.seconds))" }.joined(separator: ", ")))
             // grading.json lists exactly the lesson's tests.
             for lesson in lessons {
                 let mine = graded.warnings.filter { $0.contains("Lesson\(lesson)Tests") }

@@ -168,16 +168,17 @@ public final class RunningGroups: @unchecked Sendable {
     func insert(_ pid: pid_t) { lock.lock(); groups.insert(pid); lock.unlock() }
     func remove(_ pid: pid_t) { lock.lock(); groups.remove(pid); lock.unlock() }
 
-    /// On SIGINT or SIGTERM: kill every running child group, then exit 130.
+    /// On SIGINT, SIGTERM, SIGHUP or SIGPIPE (`make check | head`): kill every running child
+    /// group, then exit 130. Without this a test in an endless loop would outlive us.
     public func installInterruptHandler() {
-        for sig in [SIGINT, SIGTERM] {
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { [self] in
                 lock.lock()
                 for pid in groups { kill(-pid, SIGKILL) }
                 lock.unlock()
-                FileHandle.standardError.write("\ninterrupted\n".data(using: .utf8)!)
+                if sig != SIGPIPE { FileHandle.standardError.write(Data("\ninterrupted\n".utf8)) }
                 exit(130)
             }
             source.resume()

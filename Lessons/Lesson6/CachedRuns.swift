@@ -1,0 +1,70 @@
+// The LSTM runs this walkthrough judges are ordinary `sentiment train` runs, made by
+// Tools/ablations.sh into out/lesson6/runs/<name>/ (metrics.json, best.ckpt, last.ckpt,
+// vocabulary.json, command.txt). Training them here would make `make lesson6` take half an hour;
+// reading them keeps it to a few minutes and every figure still has the command behind it.
+
+import CourseData
+import Foundation
+import Lesson5
+import TensorCore
+import Training
+
+let runsDirectory = courseRoot + "/out/lesson6/runs"
+
+struct CachedRun {
+    var name: String
+    var folder: String
+    var metrics: SentimentMetrics
+    /// The command that made the run (command.txt), as Tools/ablations.sh ran it.
+    var command: String
+    /// Every epoch's train and validation figures (from last.ckpt's metadata).
+    var history: [EpochRecord]
+    var bestCheckpoint: String { "\(folder)/best.ckpt" }
+
+    /// The run in out/lesson6/runs/<name>, or nil (with the reason printed) when it is missing.
+    static func load(_ name: String) -> CachedRun? {
+        let folder = "\(runsDirectory)/\(name)"
+        do {
+            guard let data = FileManager.default.contents(atPath: "\(folder)/metrics.json") else {
+                print("  [\(name)] not trained yet: run Tools/ablations.sh (it caches into \(folder))")
+                return nil
+            }
+            let metrics = try JSONDecoder().decode(SentimentMetrics.self, from: data)
+            let command = (try? String(contentsOfFile: "\(folder)/command.txt", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "(command.txt missing)"
+            let last = try Checkpoint.read(from: "\(folder)/last.ckpt")
+            let history = try last.decodeMetadata(CheckpointMetadata.self).state.history
+            return CachedRun(name: name, folder: folder, metrics: metrics, command: command, history: history)
+        } catch {
+            print("  [\(name)] could not be read (\(error)); delete \(folder) and rerun Tools/ablations.sh")
+            return nil
+        }
+    }
+
+    /// The raw test reviews of this run, in the order SentimentCorpus.prepare (Lesson 5) encodes
+    /// them: the same data set, the same stratified subset. Needed where the text matters (review
+    /// length before truncation, words for the attention map, another model's vocabulary).
+    func testReviews() throws -> [Review] {
+        let o = metrics.options
+        var test: [Review]
+        switch o.dataset {
+        case .imdb:
+            test = CourseDatasets.imdbOrGenerated(limitPerSplit: nil, seed: o.seed).test
+        case .amazon:
+            let all = try Amazon.loadFastText(Amazon.sharedSamplePath)
+            test = SentimentCorpus.holdOut(labels: all.map(\.label), fraction: 0.2, seed: o.seed &+ 7).heldOut.map { all[$0] }
+        case .generated:
+            test = GeneratedReviews.make(count: o.limit ?? CourseDatasets.generatedSplitSize, seed: o.seed &+ 1)
+        }
+        if let limit = o.limit, o.dataset != .generated, test.count > limit {
+            let rows = SentimentCorpus.holdOut(labels: test.map(\.label), fraction: Double(limit) / Double(test.count), seed: o.seed &+ 12).heldOut
+            test = rows.map { test[$0] }
+        }
+        return test
+    }
+}
+
+/// A table row: a name, then right-aligned cells.
+func tableRow(_ name: String, _ nameWidth: Int, _ cells: [String], width: Int = 10) -> String {
+    "  " + pad(name, nameWidth) + cells.map { pad($0, width, right: true) }.joined()
+}
