@@ -52,7 +52,7 @@ func measureTimePerToken(config: SentimentLSTMConfig) -> [TimingRecord] {
     for (setting, pairs) in [("fixed batch B = 32", [(25, 32), (50, 32), (100, 32), (200, 32), (400, 32), (800, 32)]),
                              ("fixed tokens B·T = 6,400", [(25, 256), (50, 128), (100, 64), (200, 32), (400, 16), (800, 8)])] {
         for (t, b) in pairs {
-            let seconds = trainingStepSeconds(model, steps: t, batch: b, repeats: 3, seed: UInt64(t))
+            let seconds = trainingStepSeconds(model, steps: t, batch: b, repeats: 5, seed: UInt64(t))
             records.append(TimingRecord(setting: setting, steps: t, batch: b, millisecondsPerBatch: 1e3 * seconds,
                                         microsecondsPerToken: 1e6 * seconds / Double(t * b)))
         }

@@ -108,7 +108,7 @@ func lstmSections() -> LSTMFigures {
     let timingConfig = SentimentLSTMConfig(vocabularySize: 5_000, embeddingSize: 50, hiddenSize: 64, layers: 1, bidirectional: true,
                                            pooling: .max, dropout: 0.3)
     f.timePerToken = measureTimePerToken(config: timingConfig)
-    print("one training step (forward + backward), BiLSTM E50 H64, random ids; median of 3:")
+    print("one training step (forward + backward), BiLSTM E50 H64, random ids; median of 5:")
     print(tableRow("setting", 26, ["T", "B", "ms/batch", "µs/token"]))
     for r in f.timePerToken {
         print(tableRow(r.setting, 26, [String(r.steps), String(r.batch), String(format: "%.1f", r.millisecondsPerBatch),

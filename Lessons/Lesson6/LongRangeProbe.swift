@@ -7,7 +7,8 @@
 // the same budget each:
 //
 //   RNN      Lesson 3's RNNCell (tanh) unrolled here, backpropagation through time by hand
-//   LSTM     Lesson 5's SentimentLSTM, one direction, last pooling
+//   LSTM     Lesson 5's SentimentLSTM, one direction, last pooling, PyTorch's initialisation
+//   LSTM f+1 the same with the forget gate's bias raised by 1 at initialisation
 //   BiLSTM   the same, bidirectional (its backward half reads the end first: it meets the
 //            signal after k steps, but then carries it L - k steps to t = 0)
 //
@@ -35,7 +36,7 @@ enum LongRangeProbe {
     static let positive: Int32 = 12, negative: Int32 = 13
     static let vocabularySize = 14
     static let embeddingSize = 8, hiddenSize = 16
-    static let steps = 400, batchSize = 32, testSize = 1000
+    static let steps = 1000, batchSize = 32, testSize = 1000
     static let learningRate: Float = 0.01
 
     /// A batch: ids [L, B] time-major, labels [B].
@@ -51,7 +52,9 @@ enum LongRangeProbe {
         return (ids, labels)
     }
 
-    enum Kind: String, CaseIterable { case rnn = "RNN", lstm = "LSTM", bilstm = "BiLSTM" }
+    enum Kind: String, CaseIterable {
+        case rnn = "RNN", lstm = "LSTM", lstmForgetBias = "LSTM f+1", bilstm = "BiLSTM"
+    }
 
     /// Trains one model for `steps` batches at distance k and returns its test accuracy.
     static func run(_ kind: Kind, k: Int, seed: UInt64) -> ProbeRecord {
@@ -75,10 +78,17 @@ enum LongRangeProbe {
                 model.parameters = params
             }
             accuracy = probeAccuracy(model.logits(ids: test.ids, batch: testSize), test.labels)
-        case .lstm, .bilstm:
+        case .lstm, .lstmForgetBias, .bilstm:
             let config = SentimentLSTMConfig(vocabularySize: vocabularySize, embeddingSize: embeddingSize, hiddenSize: hiddenSize,
                                              layers: 1, bidirectional: kind == .bilstm, pooling: .last, dropout: 0)
             var model = SentimentLSTM<Float>(config: config, rng: &rng)
+            if kind == .lstmForgetBias {
+                // Forget-gate bias +1 (Gers et al. 2000; Jozefowicz et al. 2015): f starts near
+                // σ(1) ≈ 0.73 instead of 0.5, so the cell keeps what it stored for longer from step one.
+                model.lstm.layers[0][0].parameters.biasIH.withUnsafeMutableBufferPointer { b in
+                    for j in hiddenSize..<(2 * hiddenSize) { b[j] += 1 }
+                }
+            }
             for _ in 0..<steps {
                 let b = batch(size: batchSize, k: k, rng: &data)
                 var grads = model.lossAndGradients(ids: b.ids, lengths: lengths, targets: Tensor(b.labels), training: false, rng: &rng).gradients.list

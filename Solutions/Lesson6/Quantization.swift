@@ -38,9 +38,9 @@ public struct Int8RowQuantized: Sendable, Equatable {
     /// Quantises `weight` ([R, C], or a vector [C] as one row) row by row.
     public init(quantizing weight: Tensor<Float>) {
         precondition(weight.rank == 1 || weight.rank == 2, "Int8RowQuantized: a matrix or a vector, got shape \(weight.shape)")
+        // BEGIN SOLUTION: Int8RowQuantized.init(quantizing:) (section 12)
         let r = weight.rank == 2 ? weight.shape[0] : 1
         let c = weight.rank == 2 ? weight.shape[1] : weight.shape[0]
-        // BEGIN SOLUTION: Int8RowQuantized.init(quantizing:) (section 12)
         var values = [Int8](repeating: 0, count: r * c)
         var scales = [Float](repeating: 0, count: r)
         let w = weight.scalars

@@ -15,7 +15,7 @@ public struct SelfTest {
         self.defaultTimeLimit = defaultTimeLimit
     }
 
-    private final class Tally: @unchecked Sendable {
+    fileprivate final class Tally: @unchecked Sendable {
         var passed = 0
         var failures: [(name: String, why: String)] = []
         let console: Console
@@ -46,10 +46,7 @@ public struct SelfTest {
         console.print()
         console.print(console.bold("1. Solutions track: every test passes"))
         let solutions = TestRunner(workspace: workspace, spec: .track(.solutions), jobs: jobs, defaultTimeLimit: defaultTimeLimit)
-        let solutionsBuild = try solutions.build { console.progress("building: \($0)") }
-        tally.record("build the solutions track", ok: solutionsBuild.succeeded,
-                     why: solutionsBuild.errors(root: workspace.root), seconds: solutionsBuild.seconds)
-        if solutionsBuild.succeeded {
+        if try buildTrack(solutions, tally: tally, console: console) {
             let all = try solutions.listTests()
             if all.isEmpty { tally.record("the test bundle has tests", ok: false, why: "--list-tests printed none") }
             let graded = try solutions.gradedTests(lessons: lessons)
@@ -86,10 +83,7 @@ public struct SelfTest {
         console.print()
         console.print(console.bold("3. Exercises track: every graded test fails on the stubs"))
         let exercises = TestRunner(workspace: workspace, spec: .track(.exercises), jobs: jobs, defaultTimeLimit: defaultTimeLimit)
-        let exercisesBuild = try exercises.build { console.progress("building: \($0)") }
-        tally.record("build the exercises track", ok: exercisesBuild.succeeded,
-                     why: exercisesBuild.errors(root: workspace.root), seconds: exercisesBuild.seconds)
-        if exercisesBuild.succeeded {
+        if try buildTrack(exercises, tally: tally, console: console) {
             let graded = try exercises.gradedTests(lessons: lessons)
             let tests = lessons.flatMap { graded.tests[$0] ?? [] }
             _ = exercises.run(tests.map { ($0.id, $0.timeLimit) }) { result in
@@ -111,6 +105,22 @@ public struct SelfTest {
         console.print("\(tally.passed) passed, \(tally.failures.count) failed")
         return tally.failures.isEmpty
     }
+}
+
+/// Builds every target of the runner's track (one check). When that fails, builds the test
+/// bundle alone, so that one walkthrough that does not compile does not hide every test
+/// result. Returns whether the tests can run.
+private func buildTrack(_ runner: TestRunner, tally: SelfTest.Tally, console: Console) throws -> Bool {
+    let root = runner.workspace.root
+    let full = try runner.build(everything: true) { console.progress("building: \($0)") }
+    tally.record("build the \(runner.spec.label) (every target)", ok: full.succeeded,
+                 why: full.errors(root: root), seconds: full.seconds)
+    if full.succeeded { return true }
+    let tests = try runner.build(everything: false) { console.progress("building the tests alone: \($0)") }
+    if !tests.succeeded {
+        tally.record("build the \(runner.spec.label)'s tests", ok: false, why: tests.errors(root: root), seconds: tests.seconds)
+    }
+    return tests.succeeded
 }
 
 private func firstLines(_ s: String, _ n: Int) -> String {

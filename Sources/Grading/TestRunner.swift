@@ -123,13 +123,16 @@ public struct TestRunner: Sendable {
         self.defaultTimeLimit = defaultTimeLimit
     }
 
-    /// `swift build --build-tests` for this spec. `progress` gets SwiftPM's latest
-    /// "[12/125] Compiling ..." line now and then.
-    public func build(progress: ((String) -> Void)? = nil) throws -> BuildResult {
+    /// Builds this spec: with `everything`, every target (walkthroughs and tools too, as
+    /// `swift build --build-tests`); without, only the test bundle, which is all that checking
+    /// and grading need (a walkthrough that does not compile then costs no points).
+    /// `progress` gets SwiftPM's latest "[12/125] Compiling ..." line now and then.
+    public func build(everything: Bool = false, progress: ((String) -> Void)? = nil) throws -> BuildResult {
         if let missing = workspace.missingLessonFolder(spec) {
             return BuildResult(succeeded: false, output: "error: \(missing) is missing (Solutions has it): run `make exercises`", seconds: 0)
         }
-        let command = workspace.swiftCommand(["build", "--build-tests"], spec: spec)
+        let what = everything ? ["--build-tests"] : ["--product", Workspace.testProduct]
+        let command = workspace.swiftCommand(["build"] + what, spec: spec)
         let process = Subprocess("swift", command.arguments, environment: command.environment,
                                  workingDirectory: workspace.root)
         var lastShown = Date.distantPast

@@ -38,8 +38,9 @@ public struct BuildSpec: Sendable {
 public struct Workspace: Sendable {
     /// Where `course grade` copies a submission (inside the package, as SwiftPM requires).
     public static let submissionDirectory = ".grade/submission"
-    /// The name of the test bundle SwiftPM builds for this package.
-    public static let testBundle = "LSTMCoursePackageTests.xctest"
+    /// The product SwiftPM makes of all the test targets, and its bundle.
+    public static let testProduct = "LSTMCoursePackageTests"
+    public static let testBundle = testProduct + ".xctest"
 
     public let root: String
 

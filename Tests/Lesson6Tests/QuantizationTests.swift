@@ -1,8 +1,10 @@
-// Section 9: int8 weights with per-row scales.
+// Section 12: int8 weights with per-row scales, and the whole model saved and read back in int8.
 
 import CourseTesting
+import Lesson5
 import Lesson6
 import TensorCore
+import Foundation
 import XCTest
 
 final class QuantizationTests: XCTestCase {
@@ -53,5 +55,45 @@ final class QuantizationTests: XCTestCase {
         let q = Int8RowQuantized(quantizing: Tensor<Float>([0.504, -0.25, 1.0]))
         XCTAssertEqual(q.shape, [1, 3], "a vector [C] is quantised as one row [1, C]")
         XCTAssertEqual(q.values, [64, -32, 127], "q = round(w · 127 / 1.0): 64.008 -> 64, -31.75 -> -32, 127")
+    }
+}
+
+final class QuantizedSentimentModelTests: XCTestCase {
+    func testQuantizedSentimentModel_fileRoundTripAndLogits() throws {
+        var rng = SeededRNG(seed: 12)
+        let config = SentimentLSTMConfig(vocabularySize: 30, embeddingSize: 6, hiddenSize: 5, layers: 1, bidirectional: true,
+                                         pooling: .attention, dropout: 0)
+        let model = SentimentLSTM<Float>(config: config, rng: &rng)
+        let description = SentimentModelDescription(config: config, maxLength: 20, dataset: "test", embedding: "random")
+        let q = QuantizedSentimentModel(model, description: description)
+        let matrices = model.modelTensors.filter { $0.tensor.rank == 2 }
+        XCTAssertEqual(Set(q.matrices.keys), Set(matrices.map(\.name)), "every matrix is stored int8, the vectors Float")
+        let scalars = model.modelTensors.reduce(0) { $0 + $1.tensor.count }
+        XCTAssertEqual(q.floatBytes, 4 * scalars, "Float32 bytes of the same tensors")
+        let rows = matrices.reduce(0) { $0 + $1.tensor.shape[0] }
+        let matrixScalars = matrices.reduce(0) { $0 + $1.tensor.count }
+        XCTAssertEqual(q.weightBytes, matrixScalars + 4 * rows + 4 * (scalars - matrixScalars),
+                       "int8 bytes: one per matrix weight, four per row scale, four per vector element")
+        let (error, bound) = q.maxError(against: model)
+        XCTAssertLessThanOrEqual(error, bound * 1.0001, "largest weight error \(error) above half the largest scale \(bound)")
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lesson6-int8-\(ProcessInfo.processInfo.processIdentifier).bin").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try q.write(to: path)
+        let back = try QuantizedSentimentModel(contentsOf: path)
+        XCTAssertEqual(back.order, q.order, "tensor order after reading back")
+        for (name, m) in q.matrices { XCTAssertEqual(back.matrices[name], m, "int8 matrix \(name) after reading back") }
+        for (name, v) in q.vectors { XCTAssertEqual(back.vectors[name]?.scalars ?? [], v.scalars, "Float vector \(name) after reading back") }
+
+        // The dequantised model computes nearly the same logits: int8 rounding, not a different model.
+        let ids: [Int32] = [3, 7, 2, 9, 11, 8, 4, 0, 0]   // time-major [T 3, B 3]: rows are steps, padding 0
+        let lengths = [3, 2, 2]
+        var r1 = SeededRNG(seed: 0), r2 = SeededRNG(seed: 0)
+        let expected = model.forward(ids: ids, lengths: lengths, training: false, rng: &r1).logits
+        let got = try back.dequantizedModel().forward(ids: ids, lengths: lengths, training: false, rng: &r2).logits
+        for i in 0..<3 {
+            XCTAssertEqual(got.scalars[i], expected.scalars[i], accuracy: 0.02, "logit \(i): int8 \(got.scalars[i]), Float32 \(expected.scalars[i])")
+            XCTAssertNotEqual(got.scalars[i], 0, "logit \(i) of the dequantised model")
+        }
     }
 }
