@@ -5,7 +5,7 @@
 # epoch history, vocabulary.json, train.log, command.txt); a run whose metrics.json exists is
 # skipped, so the script can be stopped and restarted. `make lesson6` reads these folders.
 #
-#   Tools/ablations.sh [ablations|sweep|amazon|all]     (default: all)
+#   Tools/ablations.sh [ablations|amazon|sweep|seeds|all]     (default: all)
 #   SENTIMENT=path/to/sentiment Tools/ablations.sh      use an already built release binary
 #
 # Sizes are chosen for a 2-core machine: 15 s to 2 minutes a run, about 25 minutes for all.
@@ -63,10 +63,19 @@ fi
 
 if [[ "$what" == sweep || "$what" == all ]]; then
     # Learning rate x batch size, chosen on the validation split; a smaller subset and model.
-    for lr in 0.0003 0.001 0.003 0.01; do
+    for lr in 0.0003 0.001 0.003 0.01 0.03; do
         for bs in 16 32 64; do
             run "sweep-lr$lr-bs$bs" --dataset imdb --limit 2000 --max-length 150 --hidden 32 --epochs 3 --patience 0 \
                 --batch-size "$bs" --lr "$lr" --seed 1 --no-bidirectional --pooling max --embedding glove-finetune
         done
+    done
+fi
+
+if [[ "$what" == seeds || "$what" == all ]]; then
+    # The base row again with two more seeds (a seed also picks the subset and the split): the
+    # spread that an ablation difference has to beat before it means anything.
+    for seed in 2 3; do
+        run "base-seed$seed" --dataset imdb --limit 5000 --max-length 200 --hidden 64 --epochs 6 --batch-size 32 --lr 0.002 --seed "$seed" \
+            --bidirectional --layers 1 --pooling max --embedding glove-finetune
     done
 fi

@@ -40,7 +40,8 @@ public enum GloVe {
             vectors[vocabulary.id(word)] = values
         }
         guard dimension > 0 else { throw InputError(file: path, "no vector for any word of the vocabulary") }
-        let all = vectors.values.flatMap { $0 }
+        // In id order: a Dictionary's order changes from run to run, and so would a Float sum.
+        let all = vectors.keys.sorted().flatMap { vectors[$0] ?? [] }
         let mean = all.reduce(0, +) / Float(all.count)
         let std = (all.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(all.count)).squareRoot()
         var rng = SeededRNG(seed: seed)

@@ -52,7 +52,9 @@ func attentionChart(_ r: AttentionRecord, perRow: Int = 8) -> Chart {
         let (row, col) = (i / perRow, i % perRow)
         matrix[row][col] = (1000 * (i < r.weights.count ? r.weights[i] : 0)).rounded() / 10
         let escaped = word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        labels.append("set label \"\(escaped)\" at \(col), \(Double(rows - 1 - row) + 0.25) center font ',11' front")
+        // White words on the darkest cells (over half the largest weight), black elsewhere.
+        let dark = i < r.weights.count && r.weights[i] > 0.5 * (r.weights.max() ?? 1)
+        labels.append("set label \"\(escaped)\" at \(col), \(Double(rows - 1 - row) + 0.25) center font ',11' front tc rgb '\(dark ? "#ffffff" : "#000000")'")
     }
     let truth = r.label == 1 ? "positive" : "negative"
     var chart = Chart(title: String(format: "Attention over the words (%%), %@ prediction: true %@, P(positive) = %.3f",

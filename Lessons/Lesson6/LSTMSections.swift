@@ -49,6 +49,9 @@ struct LSTMFigures: Codable {
     var domains: [LSTMDomainRecord] = []
     var ablations: [AblationRecord] = []
     var ablationsNotRun: [String] = []
+    /// The base row with seeds 1, 2, 3 (each seed also draws its own subset and split).
+    var baseSeeds: [AblationRecord] = []
+    var baseSeedAccuracyStd: Double?
     var sweep: [SweepRecord] = []
     var sweepChoice: SweepRecord?
     var attention: [AttentionRecord] = []
@@ -137,7 +140,7 @@ func lstmSections() -> LSTMFigures {
 
     print("\nlong-range probe: label = a signal word k tokens before the end of 60 noise tokens; last-state pooling;")
     print("\(LongRangeProbe.steps) Adam steps of \(LongRangeProbe.batchSize) sequences, E\(LongRangeProbe.embeddingSize) H\(LongRangeProbe.hiddenSize), test on \(LongRangeProbe.testSize) (chance 50%):")
-    let ks = [1, 5, 10, 20, 40, 55]
+    let ks = [1, 5, 10, 15, 20, 30, 40, 55]
     for kind in LongRangeProbe.Kind.allCases {
         for k in ks { f.longRangeProbe.append(LongRangeProbe.run(kind, k: k, seed: 6)) }
     }
@@ -217,6 +220,25 @@ func lstmSections() -> LSTMFigures {
             print(tableRow(a.change, 52, [percent(a.testAccuracy), String(format: "%.4f", a.f1), fmt(a.rocAUC),
                                           String(format: "%.2f", a.trainingMinutes), String(a.parameters)]))
         }
+        for name in ["base", "base-seed2", "base-seed3"] {
+            guard let run = CachedRun.load(name) else { continue }
+            let m = run.metrics
+            f.baseSeeds.append(AblationRecord(name: name, change: "base, seed \(m.options.seed)", command: run.command, testAccuracy: m.testAccuracy,
+                                              f1: m.f1, rocAUC: m.rocAUC, trainingMinutes: m.trainingMinutes, epochs: m.epochs,
+                                              bestEpoch: m.bestEpoch, parameters: m.parameterCount))
+        }
+        if f.baseSeeds.count > 1 {
+            let a = f.baseSeeds.map(\.testAccuracy)
+            let mean = a.reduce(0, +) / Double(a.count)
+            let std = (a.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(a.count - 1)).squareRoot()
+            f.baseSeedAccuracyStd = std
+            print(String(format: "seed spread of the base row: accuracy %@ over seeds %@ (mean %.2f%%, standard deviation %.2f points);",
+                         a.map { percent($0) }.joined(separator: ", ") as NSString,
+                         f.baseSeeds.map { String($0.change.split(separator: " ").last ?? "") }.joined(separator: ", ") as NSString, 100 * mean, 100 * std))
+            print("a row that differs from base by less than about twice that is not a finding.")
+        } else {
+            print("(seed spread: run Tools/ablations.sh seeds for the base row with seeds 2 and 3)")
+        }
         print("LSTM vs GRU vs vanilla RNN: not in this table. Lesson 5's SentimentLSTM has only an LSTM layer;")
         print("the long-range probe (section 11) compares RNN, LSTM and BiLSTM on generated data instead.")
         print("commands:")
@@ -252,7 +274,7 @@ func lstmSections() -> LSTMFigures {
 
     // The learning-rate x batch-size sweep -------------------------------------------------------
     heading("Learning rate x batch size (smaller subset and model; chosen on validation accuracy)")
-    let rates = [0.0003, 0.001, 0.003, 0.01], batches = [16, 32, 64]
+    let rates = [0.0003, 0.001, 0.003, 0.01, 0.03], batches = [16, 32, 64]
     for lr in rates {
         for bs in batches {
             let name = "sweep-lr\(lr)-bs\(bs)"
@@ -286,6 +308,13 @@ func lstmSections() -> LSTMFigures {
         }
         chart.legend = "bottom right"
         save(chart, "lr_batch_sweep.png")
+        let matrix = batches.map { bs in rates.map { lr in
+            100 * (f.sweep.first { $0.batchSize == bs && $0.learningRate == lr }?.bestValidationAccuracy ?? .nan)
+        } }
+        var grid = Chart(title: "Best validation accuracy (%) by learning rate and batch size", xLabel: "learning rate", yLabel: "batch size")
+        grid.add(.heatmap(matrix: matrix, xLabels: rates.map { String($0) }, yLabels: batches.map { String($0) }))
+        grid.legend = "off"
+        save(grid, "lr_batch_sweep_grid.png")
     }
     return f
 }
