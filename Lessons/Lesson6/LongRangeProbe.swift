@@ -36,7 +36,7 @@ enum LongRangeProbe {
     static let positive: Int32 = 12, negative: Int32 = 13
     static let vocabularySize = 14
     static let embeddingSize = 8, hiddenSize = 16
-    static let steps = 2500, batchSize = 32, testSize = 1000
+    static let steps = 1000, batchSize = 32, testSize = 1000
     static let learningRate: Float = 0.01
 
     /// A batch: ids [L, B] time-major, labels [B].

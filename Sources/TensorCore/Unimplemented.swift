@@ -17,6 +17,8 @@ public func unimplemented(_ what: String, lesson: Int, see section: String = "",
        To watch the reference instead: make lesson\(lesson) TRACK=solutions
 
     """
-    FileHandle.standardError.write(message.data(using: .utf8)!)
+    // Whatever the program printed before must come first, also when stdout is a pipe or a log.
+    fflush(stdout)
+    FileHandle.standardError.write(Data(message.utf8))
     exit(unimplementedExitCode)
 }

@@ -27,6 +27,7 @@ extension SentimentDataset: ExpressibleByArgument {}
 extension EmbeddingChoice: ExpressibleByArgument {}
 extension Pooling: ExpressibleByArgument {}
 extension OptimizerChoice: ExpressibleByArgument {}
+extension Truncation: ExpressibleByArgument {}
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train a model; checkpoints, charts and metrics.json go to --out.")
@@ -49,6 +50,8 @@ struct Train: ParsableCommand {
     var dropout = 0.3
     @Option(name: .customLong("max-length"), help: "Tokens kept per review.")
     var maxLength = 400
+    @Option(help: "Which tokens of a longer review are kept: start (its first max-length) or end (its last).")
+    var truncate: Truncation = .start
     @Option(name: .customLong("vocabulary-size"), help: "Vocabulary entries, <pad> and <unk> included.")
     var vocabularySize = 30_000
     @Option(help: "adam or sgd (momentum 0.9).")
@@ -89,6 +92,7 @@ struct Train: ParsableCommand {
         o.pooling = pooling
         o.dropout = dropout
         o.maxLength = maxLength
+        o.truncation = truncate
         o.vocabularySize = vocabularySize
         o.optimizer = optimizer
         o.learningRate = lr
