@@ -97,6 +97,19 @@ public enum SentimentDataset: String, CaseIterable, Sendable, Codable {
     case imdb, amazon, generated
 }
 
+/// Which part of a review longer than maxLength is kept: its first tokens or its last ones
+/// (where reviewers tend to sum up).
+public enum Truncation: String, CaseIterable, Sendable, Codable {
+    case start, end
+
+    public func cut(_ ids: [Int32], to maxLength: Int) -> [Int32] {
+        switch self {
+        case .start: return Array(ids.prefix(maxLength))
+        case .end: return Array(ids.suffix(maxLength))
+        }
+    }
+}
+
 extension SentimentCorpus {
     /// Tokens of every text, on all cores (the tokenizer is a pure function).
     public static func tokenize(_ texts: [String]) -> [[String]] {
@@ -122,7 +135,7 @@ extension SentimentCorpus {
 
     /// Loads a data set, splits validation off train, builds the vocabulary on train' only, and
     /// encodes all three splits. `limit` keeps at most that many reviews per split (QUICK runs).
-    public static func prepare(dataset: SentimentDataset, maxLength: Int, vocabularySize: Int,
+    public static func prepare(dataset: SentimentDataset, maxLength: Int, truncation: Truncation = .start, vocabularySize: Int,
                                validationFraction: Double = 0.1, limit: Int? = nil, seed: UInt64,
                                log: (String) -> Void = { print($0) }) throws -> SentimentCorpus {
         var train: [Review], test: [Review]
@@ -159,7 +172,7 @@ extension SentimentCorpus {
         let (kept, held) = holdOut(labels: train.map(\.label), fraction: validationFraction, seed: seed &+ 3)
         let vocabulary = Vocabulary(counting: kept.map { trainTokens[$0] }, maxSize: vocabularySize, minFrequency: 2)
         func encode(_ tokens: [[String]], _ labels: [Int], rows: [Int]) -> EncodedSplit {
-            EncodedSplit(sequences: rows.map { Array(vocabulary.encode(tokens[$0]).prefix(maxLength)) }, labels: rows.map { labels[$0] })
+            EncodedSplit(sequences: rows.map { truncation.cut(vocabulary.encode(tokens[$0]), to: maxLength) }, labels: rows.map { labels[$0] })
         }
         let corpus = SentimentCorpus(
             vocabulary: vocabulary,

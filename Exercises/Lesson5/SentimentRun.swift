@@ -21,6 +21,7 @@ public struct SentimentRunOptions: Codable, Sendable {
     public var pooling: Pooling = .max
     public var dropout = 0.3
     public var maxLength = 400
+    public var truncation: Truncation = .start
     public var vocabularySize = 30_000
     public var optimizer: OptimizerChoice = .adam
     public var learningRate = 1e-3
@@ -41,7 +42,7 @@ public struct SentimentRunOptions: Codable, Sendable {
     /// Everything that changes the result (not the folder, not the number of epochs), for --resume.
     public var fingerprint: String {
         "\(dataset.rawValue) \(embedding.rawValue) \(bidirectional ? "bi" : "uni") L\(layers) H\(hidden) E\(embeddingSize) "
-            + "\(pooling.rawValue) dropout \(dropout) max-length \(maxLength) vocab \(vocabularySize) \(optimizer.rawValue) "
+            + "\(pooling.rawValue) dropout \(dropout) max-length \(maxLength)\(truncation == .end ? " (end)" : "") vocab \(vocabularySize) \(optimizer.rawValue) "
             + "lr \(learningRate) wd \(weightDecay) clip \(clipNorm) batch \(batchSize) seed \(seed) limit \(limit.map(String.init) ?? "all")"
     }
 }
@@ -85,7 +86,8 @@ public struct SentimentRunResult {
 public enum SentimentRun {
     /// Prepares the data and a fresh model (GloVe rows where asked), without training.
     public static func setUp(_ o: SentimentRunOptions, log: (String) -> Void) throws -> (corpus: SentimentCorpus, task: SentimentTrainingTask) {
-        let corpus = try SentimentCorpus.prepare(dataset: o.dataset, maxLength: o.maxLength, vocabularySize: o.vocabularySize,
+        let corpus = try SentimentCorpus.prepare(dataset: o.dataset, maxLength: o.maxLength, truncation: o.truncation,
+                                                 vocabularySize: o.vocabularySize,
                                                  limit: o.limit, seed: o.seed, log: log)
         log(corpus.description)
         log("Splits: \(corpus.train.count) train, \(corpus.validation.count) validation (from train), \(corpus.test.count) test (used once, at the end).")
@@ -114,7 +116,7 @@ public enum SentimentRun {
             model: model, optimizer: SentimentOptimizer(o.optimizer, learningRate: o.learningRate, weightDecay: o.weightDecay),
             train: corpus.train, validation: corpus.validation, batchSize: o.batchSize, seed: o.seed,
             clipNorm: o.clipNorm > 0 ? o.clipNorm : nil,
-            description: SentimentModelDescription(config: config, maxLength: o.maxLength, dataset: o.dataset.rawValue,
+            description: SentimentModelDescription(config: config, maxLength: o.maxLength, truncation: o.truncation, dataset: o.dataset.rawValue,
                                                    embedding: o.embedding.rawValue))
         return (corpus, task)
     }

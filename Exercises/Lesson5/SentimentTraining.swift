@@ -65,14 +65,18 @@ public enum SentimentOptimizer: Sendable {
 public struct SentimentModelDescription: Codable, Sendable {
     public var config: SentimentLSTMConfig
     public var maxLength: Int
+    /// nil in checkpoints from before the option existed: .start.
+    public var truncation: Truncation?
     /// The vocabulary's file name, next to the checkpoint.
     public var vocabularyFile: String
     public var dataset: String
     public var embedding: String
 
-    public init(config: SentimentLSTMConfig, maxLength: Int, vocabularyFile: String = "vocabulary.json", dataset: String, embedding: String) {
+    public init(config: SentimentLSTMConfig, maxLength: Int, truncation: Truncation = .start, vocabularyFile: String = "vocabulary.json",
+                dataset: String, embedding: String) {
         self.config = config
         self.maxLength = maxLength
+        self.truncation = truncation
         self.vocabularyFile = vocabularyFile
         self.dataset = dataset
         self.embedding = embedding
@@ -204,7 +208,8 @@ public struct SavedSentimentModel {
     /// Tokenizes, encodes and truncates texts as training did.
     public func encode(_ texts: [String]) -> EncodedSplit {
         let tokens = SentimentCorpus.tokenize(texts)
-        return EncodedSplit(sequences: tokens.map { Array(vocabulary.encode($0).prefix(description.maxLength)) },
+        let truncation = description.truncation ?? .start
+        return EncodedSplit(sequences: tokens.map { truncation.cut(vocabulary.encode($0), to: description.maxLength) },
                             labels: Array(repeating: 0, count: texts.count))
     }
 

@@ -11,10 +11,35 @@ import Training
 
 let runsDirectory = courseRoot + "/out/lesson6/runs"
 
+/// The part of a run's metrics.json (Lesson 5's SentimentMetrics) this walkthrough reads. Its
+/// own type, so that options Lesson 5 adds later do not make older cached runs unreadable.
+struct RunMetrics: Decodable {
+    struct Options: Decodable {
+        var dataset: SentimentDataset
+        var seed: UInt64
+        var limit: Int?
+        var maxLength: Int
+    }
+    var testAccuracy: Double
+    var f1: Double
+    var rocAUC: Double?
+    var testReviews: Int
+    var epochs: Int
+    var bestEpoch: Int
+    var trainingMinutes: Double
+    var parameterCount: Int
+    var options: Options
+
+    enum CodingKeys: String, CodingKey {
+        case testAccuracy = "test_accuracy", f1, rocAUC = "roc_auc", testReviews = "test_reviews", epochs
+        case bestEpoch = "best_epoch", trainingMinutes = "training_minutes", parameterCount = "parameter_count", options
+    }
+}
+
 struct CachedRun {
     var name: String
     var folder: String
-    var metrics: SentimentMetrics
+    var metrics: RunMetrics
     /// The command that made the run (command.txt), as Tools/ablations.sh ran it.
     var command: String
     /// Every epoch's train and validation figures (from last.ckpt's metadata).
@@ -29,7 +54,7 @@ struct CachedRun {
                 print("  [\(name)] not trained yet: run Tools/ablations.sh (it caches into \(folder))")
                 return nil
             }
-            let metrics = try JSONDecoder().decode(SentimentMetrics.self, from: data)
+            let metrics = try JSONDecoder().decode(RunMetrics.self, from: data)
             let command = (try? String(contentsOfFile: "\(folder)/command.txt", encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? "(command.txt missing)"
             let last = try Checkpoint.read(from: "\(folder)/last.ckpt")

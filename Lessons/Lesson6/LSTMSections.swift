@@ -123,7 +123,9 @@ func lstmSections() -> LSTMFigures {
         let rows = f.timePerToken.filter { $0.setting == setting }
         timing.add(.line(x: rows.map { Double($0.steps) }, y: rows.map(\.microsecondsPerToken), title: setting))
     }
-    timing.legend = "top left"
+    timing.legend = "bottom right"
+    // From zero: a cut axis would make a 20% change look like a tripling.
+    timing.yRange = (0, 1.25 * (f.timePerToken.map(\.microsecondsPerToken).max() ?? 1))
     save(timing, "time_per_token.png")
 
     if !baseReviews.isEmpty {
