@@ -51,9 +51,9 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("max-length"), help: "Tokens kept per review.")
     var maxLength = 400
     @Option(help: "Which tokens of a longer review are kept: start (its first max-length) or end (its last).")
-    var truncate: Truncation = .start
+    var truncate: Truncation = .end
     @Option(name: .customLong("vocabulary-size"), help: "Vocabulary entries, <pad> and <unk> included.")
-    var vocabularySize = 30_000
+    var vocabularySize = 50_000
     @Option(help: "adam or sgd (momentum 0.9).")
     var optimizer: OptimizerChoice = .adam
     @Option(help: "Learning rate.")
