@@ -19,19 +19,20 @@ public struct SentimentRunOptions: Codable, Sendable {
     /// Embedding width for random embeddings (GloVe fixes it to the file's, 50).
     public var embeddingSize = 50
     public var pooling: Pooling = .max
-    public var dropout = 0.3
+    /// 0.5 with 10 epochs beat 0.3 with 6 on IMDB's validation split (91.7% against 90.8%).
+    public var dropout = 0.5
     public var maxLength = 400
-    /// The end: where IMDB reviewers sum up (measured: 89.4% against 89.1% keeping the start).
+    /// The end: where IMDB reviewers sum up (with the 50,000-word vocabulary: validation 90.8% against 90.6%).
     public var truncation: Truncation = .end
     public var vocabularySize = 50_000
     public var optimizer: OptimizerChoice = .adam
     public var learningRate = 1e-3
     public var weightDecay = 0.0
     public var clipNorm = 5.0
-    public var epochs = 6
+    public var epochs = 10
     public var batchSize = 64
     public var seed: UInt64 = 1
-    public var patience = 2
+    public var patience = 3
     /// At most this many reviews per split (QUICK runs); nil for all.
     public var limit: Int?
     /// Also checkpoint every this many steps inside an epoch.

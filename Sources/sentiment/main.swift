@@ -47,7 +47,7 @@ struct Train: ParsableCommand {
     @Option(help: "last, mean, max or attention.")
     var pooling: Pooling = .max
     @Option(help: "Dropout on embeddings, between layers and before the output layer.")
-    var dropout = 0.3
+    var dropout = 0.5
     @Option(name: .customLong("max-length"), help: "Tokens kept per review.")
     var maxLength = 400
     @Option(help: "Which tokens of a longer review are kept: start (its first max-length) or end (its last).")
@@ -63,9 +63,9 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("clip-norm"), help: "Global gradient-norm clipping (0: none).")
     var clipNorm = 5.0
     @Option(help: "Epochs at most (early stopping may end sooner).")
-    var epochs = 6
+    var epochs = 10
     @Option(help: "Stop after this many epochs without a better validation loss (0: never).")
-    var patience = 2
+    var patience = 3
     @Option(name: .customLong("batch-size"), help: "Reviews per batch.")
     var batchSize = 64
     @Option(help: "Seed of every random choice (initialisation, shuffling, dropout).")
