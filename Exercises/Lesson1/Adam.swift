@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson1/Adam.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 1, section 7: Adam (Kingma & Ba 2015), exactly as torch.optim.Adam computes it
 // (no weight decay, no amsgrad). For each parameter tensor, at step t = 1, 2, ...:
 //

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson1/BCEWithLogits.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 1, section 5: binary cross-entropy on logits, nn.BCEWithLogitsLoss (reduction "mean").
 //
 // With z a logit, y ∈ [0, 1] its target and N the number of elements:

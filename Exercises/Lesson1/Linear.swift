@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson1/Linear.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 1, section 2 and 3: the fully connected layer, nn.Linear.
 //
 //     forward    y  = x Wᵀ + b                  x: [B, in], W: [out, in], b: [out] -> y: [B, out]

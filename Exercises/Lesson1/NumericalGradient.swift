@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson1/NumericalGradient.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 1, section 6: checking a gradient by centred differences.
 //
 //     ∂f/∂x_i ≈ (f(x + ε e_i) - f(x - ε e_i)) / 2ε        error O(ε²)

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson1/SGD.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 1, section 7: plain stochastic gradient descent, torch.optim.SGD without momentum.
 //
 //     θ ← θ - η g            η the learning rate, g = ∂L/∂θ on the current mini-batch

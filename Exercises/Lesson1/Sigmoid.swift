@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson1/Sigmoid.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 1, section 4: the logistic sigmoid, written so it never overflows.
 //
 //     σ(z) = 1 / (1 + e^{-z})        for z ≥ 0

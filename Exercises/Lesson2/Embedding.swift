@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson2/Embedding.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 2, section 5: the embedding layer, nn.Embedding.
 //
 //     forward    y[n, :] = W[ids[n], :]                 ids: shape (any, e.g. [T, B]), W: [V, E]

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson2/PCA.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 2, section 6: principal component analysis by hand, to look at word vectors in 2-D
 // and 3-D.
 //

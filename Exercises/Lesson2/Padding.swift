@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson2/Padding.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 2, section 4: reviews of different lengths in one rectangular batch.
 //
 // A batch holds B sequences of token ids as one time-major array ids [T, B], as PyTorch's

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson2/Tokenizer.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 2, section 2: from a raw review to a list of tokens.
 //
 // IMDB reviews were scraped from web pages: paragraphs are separated by `<br /><br />`, some

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson2/Vocabulary.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 2, section 3: the vocabulary, a two-way map between words and integer ids.
 //
 //   id 0  <pad>   fills the positions after (or before) a short review in a batch

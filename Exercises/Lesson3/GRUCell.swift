@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson3/GRUCell.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 3, section 9: the gated recurrent unit, nn.GRUCell in PyTorch's formulation.
 //
 // Forward, for x [B, E] and h [B, H]; gates stacked r | z | n along the rows of the weights:

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson3/GateGradientCheck.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 3, section 6: a gradient check that says which gate is wrong.
 //
 // GradientCheck compares a backward pass with centred differences of the loss, tensor by tensor.

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson3/LSTMCell.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 3: the LSTM cell, nn.LSTMCell, one time step for a batch, forward and backward by hand.
 //
 // Shapes: B batch, E input size, H hidden size. ⊙ is the elementwise product, σ the sigmoid.

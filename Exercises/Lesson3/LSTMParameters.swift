@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson3/LSTMParameters.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 3, section 2: the parameters of nn.LSTMCell (and of one direction of one nn.LSTM layer).
 //
 //     weightIH  [4H, E]    rows  0..<H input gate i, H..<2H forget gate f,

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson3/LSTMState.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 3, section 1: what an LSTM carries from one time step to the next.
 //
 //     h  [B, H]   the hidden state, also the cell's output

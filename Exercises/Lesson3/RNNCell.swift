@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson3/RNNCell.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 3, section 8: the vanilla (Elman) RNN cell, nn.RNNCell with nonlinearity "tanh".
 //
 // Forward, for x [B, E] and h [B, H]:

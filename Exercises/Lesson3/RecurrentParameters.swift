@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson3/RecurrentParameters.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 3, section 2: what every PyTorch recurrent cell stores.
 //
 // nn.RNNCell, nn.LSTMCell and nn.GRUCell all hold the same four tensors; only the number of

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson4/BatchShards.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 4, section 9: a one-directional LSTM on several cores.
 //
 // The steps of one sequence are sequential, and a [b_k, H]·[H, 4H] product per step is too small

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson4/Dropout.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 4, section 6: dropout between stacked layers, as nn.LSTM(dropout: p) applies it.
 //
 // In training, each element of a layer's output (every layer but the last) is kept with

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson4/LSTM.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 4, section 5: nn.LSTM, layers stacked, optionally bidirectional, with dropout between
 // layers.
 //

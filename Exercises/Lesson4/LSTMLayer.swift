@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson4/LSTMLayer.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 4, sections 3 and 4: one direction of one nn.LSTM layer over a batch of
 // variable-length sequences, forward and backward through time (BPTT), by hand.
 //

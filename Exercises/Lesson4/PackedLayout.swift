@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson4/PackedLayout.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 4, section 2: packing a batch of variable-length sequences, as PyTorch's
 // pack_padded_sequence does.
 //

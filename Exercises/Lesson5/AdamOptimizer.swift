@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson5/AdamOptimizer.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 5, section 4.2: Adam for a whole model, with weight decay as torch.optim.Adam adds it
 // (L2: λθ added to the gradient before the moments; AdamW would instead shrink θ directly).
 //

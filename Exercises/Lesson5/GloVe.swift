@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson5/GloVe.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 5, section 6.2: starting the embedding from GloVe (Pennington et al. 2014).
 //
 // Row v of the table becomes the GloVe vector of word v when GloVe has the word; otherwise it

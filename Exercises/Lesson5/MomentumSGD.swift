@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson5/MomentumSGD.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 5, section 4.1: SGD with momentum and weight decay, exactly as torch.optim.SGD
 // (dampening 0). For each parameter θ with gradient g, at step t = 1, 2, ...:
 //

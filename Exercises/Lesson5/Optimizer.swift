@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson5/Optimizer.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 5, section 4: an optimiser for a whole model.
 //
 // Lesson 1's SGD and Adam update one tensor at a time. A model has many tensors (the embedding,

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson5/Pooling.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 5, section 3: from one vector per time step to one vector per review.
 //
 // The LSTM gives out: [T, B, F] (F = D·H, both directions side by side, zeros at padding).

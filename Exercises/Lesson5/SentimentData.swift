@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson5/SentimentData.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 5, section 6: from reviews to batches of ids, with the student's own tokenizer and
 // vocabulary (Lesson 2). Nothing here is an exercise; it is the plumbing of section 6.
 //

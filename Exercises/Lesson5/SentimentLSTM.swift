@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson5/SentimentLSTM.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 5, section 5: the whole sentiment model, assembled from the student's own parts.
 //
 //   ids [T, B] ──Embedding (L2)──▶ x [T, B, E] ──Dropout (L4)──▶ (Bi)LSTM (L4), L layers

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson5/SentimentRun.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 5, section 8: one whole experiment, as `sentiment train` and `make lesson5` run it:
 //
 //   data (section 6) -> model (section 5) -> TrainingLoop (section 7) -> the best checkpoint

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson5/SentimentTraining.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 5, section 7: the model, an optimiser and the data, handed to the course's training
 // loop (Sources/Training/TrainingLoop.swift), which runs the epochs, prints the table, keeps
 // checkpoints and stops early. One step here is what section 5 and 4 built:

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson6/ClassificationScores.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 6, section 3: precision, recall and F1 for every class, with macro and weighted
 // averages: sklearn.metrics.classification_report (precision_recall_fscore_support).
 //

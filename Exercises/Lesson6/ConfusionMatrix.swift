@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson6/ConfusionMatrix.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 6, section 2: the confusion matrix, sklearn.metrics.confusion_matrix.
 //
 // For K classes it is a K x K table of counts: row = the true class, column = the predicted

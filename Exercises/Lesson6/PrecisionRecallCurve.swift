@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson6/PrecisionRecallCurve.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 6, section 5: the precision-recall curve and average precision, as
 // sklearn.metrics.precision_recall_curve and average_precision_score compute them.
 //

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson6/Quantization.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 6, section 12 (deployment): int8 weights with one scale per row (post-training quantisation).
 //
 // A weight matrix W [R, C] is stored as int8 values q [R, C] and one Float scale per row:

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson6/QuantizedSentimentModel.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 6, section 12: the whole sentiment model with int8 weights (Quantization.swift),
 // saved to disk and read back for inference.
 //

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson6/ROCCurve.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 6, section 4: the ROC curve and the area under it, as sklearn.metrics.roc_curve
 // (drop_intermediate=False) and roc_auc_score compute them.
 //

@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson6/Reliability.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 6, section 6: reliability diagrams and the expected calibration error (ECE).
 //
 // A classifier is calibrated when, among all reviews it gives probability p, a share p are

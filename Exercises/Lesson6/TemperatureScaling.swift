@@ -1,3 +1,4 @@
+// Your copy of Solutions/Lesson6/TemperatureScaling.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 6, section 7: temperature scaling (Guo, Pleiss, Sun, Weinberger 2017, "On
 // Calibration of Modern Neural Networks"), for a binary classifier with one logit z.
 //

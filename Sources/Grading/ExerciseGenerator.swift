@@ -85,9 +85,15 @@ public enum ExerciseGenerator {
                 throw GradingError("\(path) is not UTF-8 text")
             }
             let exercise = try exercise(fromSolution: text, lesson: lesson, file: path)
-            result["Exercises/Lesson\(lesson)/\(relative)"] = Data(exercise.utf8)
+            result["Exercises/Lesson\(lesson)/\(relative)"] = Data((header(for: path) + exercise).utf8)
         }
         return result
+    }
+
+    /// The first line of every exercise file, so a student knows where it came from and which
+    /// lines are theirs to write.
+    static func header(for solutionPath: String) -> String {
+        "// Your copy of \(solutionPath) (made by `make exercises`): replace each unimplemented(...) line with your code.\n"
     }
 
     /// Every difference between Exercises/ and what Solutions/ generate, for the given lessons.

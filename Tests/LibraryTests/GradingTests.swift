@@ -82,7 +82,8 @@ final class ExerciseGeneratorTests: XCTestCase {
         try ExerciseGenerator.write(root: root, lessons: [1])
         XCTAssertEqual(try ExerciseGenerator.drift(root: root, lessons: [1]), [])
         XCTAssertEqual(try String(contentsOfFile: root + "/Exercises/Lesson1/B.swift", encoding: .utf8),
-                       "func f() {\n    unimplemented(\"f\", lesson: 1, see: \"section 1\")\n}\n")
+                       "// Your copy of Solutions/Lesson1/B.swift (made by `make exercises`): replace each unimplemented(...) line with your code.\n"
+                       + "func f() {\n    unimplemented(\"f\", lesson: 1, see: \"section 1\")\n}\n")
         XCTAssertFalse(fm.fileExists(atPath: root + "/Exercises/Lesson1/Old.swift"))
     }
 }
