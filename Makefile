@@ -17,7 +17,7 @@ TOOLS_SCRATCH := .build-tools
 COURSE := $(TOOLS_SCRATCH)/debug/course
 SETUP_CHECK := Tools/setup.sh --check
 
-.PHONY: help setup tools test check grade exercises exercises-check bench clean
+.PHONY: help setup tools test check grade exercises exercises-check bench clean lesson6
 
 help:
 	@echo "LSTMs from scratch, in Swift"
@@ -26,6 +26,7 @@ help:
 	@echo "  make setup                     install OpenBLAS and gnuplot if missing (apt)"
 	@echo "  make lessonN                   run lesson N's walkthrough on your exercises (release build)"
 	@echo "  make lessonN TRACK=solutions   ... on the reference solutions"
+	@echo "  make lesson6 RUNS=0            lesson 6 without training its models first (about 30 minutes the first time)"
 	@echo "  make check                     test your exercises: per-test results and a progress table"
 	@echo "  make check LESSON=N            ... lesson N only"
 	@echo
@@ -58,6 +59,16 @@ check: tools
 
 grade: tools
 	@$(COURSE) grade $(if $(SUBMISSION),--submission "$(SUBMISSION)") $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
+
+# Lesson 6 judges trained models: the `sentiment train` runs of Tools/ablations.sh, cached in
+# out/lesson6/runs (about 30 minutes on 2 cores the first time, seconds afterwards). RUNS=0
+# skips them; the walkthrough then draws what needs no run and prints each missing command.
+lesson6: tools
+	@if [[ "$(RUNS)" != 0 ]]; then \
+		echo "Lesson 6 needs trained models: Tools/ablations.sh trains the ones not cached in out/lesson6/runs yet (RUNS=0 skips this)."; \
+		TRACK=$(TRACK) Tools/ablations.sh all || echo "Some runs failed (above); the walkthrough shows what it can without them."; \
+	fi
+	@$(COURSE) lesson 6 --track $(TRACK)
 
 lesson%: tools
 	@$(COURSE) lesson $* --track $(TRACK)

@@ -1,6 +1,8 @@
 // `course grade`: builds the student's Exercises (or a submitted copy of them), runs every graded
 // test isolated and writes Gradescope's results.json. A submission that does not compile is a
-// grade (0, with the compiler's errors), not a failure of the grader.
+// grade, not a failure of the grader: a lesson whose code (or whose tests, against its API) does
+// not compile is swapped for its untouched stubs and scores 0 with the compiler's errors, and
+// every other lesson is graded as usual.
 
 import Foundation
 
@@ -37,9 +39,26 @@ public struct Autograder {
             what = "Exercises/"
         }
         console.print(console.bold("Grading \(what)") + " (lessons \(lessons.map(String.init).joined(separator: ", ")))")
-        let runner = TestRunner(workspace: workspace, spec: spec, jobs: jobs, defaultTimeLimit: defaultTimeLimit)
-        let build = try runner.build { console.progress("building: \($0)") }
+        var runner = TestRunner(workspace: workspace, spec: spec, jobs: jobs, defaultTimeLimit: defaultTimeLimit)
+        var build = try runner.build { console.progress("building: \($0)") }
         console.clearProgress()
+
+        // Lessons that do not compile, with the compiler's errors; their stubs stand in for them.
+        var uncompiled: [Int: String] = [:]
+        if !build.succeeded, workspace.missingLessonFolder(spec) == nil {
+            if submission == nil {
+                // Exercises/ itself is never edited: the swaps happen in a copy.
+                _ = try prepareSubmission(workspace.root + "/Exercises", lessons: lessons)
+                runner = TestRunner(workspace: workspace, spec: .submission, jobs: jobs, defaultTimeLimit: defaultTimeLimit)
+            }
+            while !build.succeeded, let lesson = Self.failingLesson(build.output, lessons: lessons), uncompiled[lesson] == nil {
+                uncompiled[lesson] = build.errors(root: workspace.root)
+                console.print(console.red("Lesson \(lesson) does not compile") + "; grading the other lessons with its stubs in its place.")
+                try replaceWithStubs(lesson)
+                build = try runner.build { console.progress("building without Lesson \(lesson): \($0)") }
+                console.clearProgress()
+            }
+        }
 
         let results: GradescopeResults
         if !build.succeeded {
@@ -62,11 +81,14 @@ public struct Autograder {
         }
 
         var done = 0
-        let run = try runner.runLessons(lessons) { result in
+        var run = try runner.runLessons(lessons.filter { uncompiled[$0] == nil }) { result in
             done += 1
             console.progress("\(done) tests run, last: \(result.id.configName) \(result.status.tag)")
         }
         console.clearProgress()
+        if !uncompiled.isEmpty {
+            run = Self.withUncompiledLessons(run, uncompiled: uncompiled, configured: try configuredTests(workspace, lessons: lessons))
+        }
         var tests: [GradescopeResults.Test] = []
         for lesson in run.lessons {
             for test in lesson.tests {
@@ -78,6 +100,9 @@ public struct Autograder {
             }
         }
         var output = notes
+        for (lesson, errors) in uncompiled.sorted(by: { $0.key < $1.key }) {
+            output += ["Lesson \(lesson) does not compile, so its tests scored 0 (its stubs stood in for it while the other lessons were graded). The compiler said:", "", errors, ""]
+        }
         output.append("Graded \(what): \(formatPoints(run.points))/\(formatPoints(run.maxPoints)) points, \(run.passed) of \(run.total) tests passed.")
         output += run.lessons.map { "Lesson \($0.lesson) (\($0.title)): \($0.passed)/\($0.tests.count) tests, \(formatPoints($0.points))/\(formatPoints($0.maxPoints)) points" }
         if !run.warnings.isEmpty { output += ["", "Grading configuration warnings:"] + run.warnings }
@@ -101,6 +126,50 @@ public struct Autograder {
         for warning in run.warnings { console.print(console.yellow("warning: ") + firstLine(warning, max: 240)) }
         console.print("Wrote \(relativePath(resultsPath, root: workspace.root)) in \(formatSeconds(Date().timeIntervalSince(start))).")
         return results
+    }
+
+    /// The lowest lesson a compiler error points into: its code (LessonN/) or its tests
+    /// (LessonNTests/, which break when a student changes the lesson's API). SwiftPM stops at
+    /// the first module that fails, so later lessons are only known to compile once it is fixed.
+    static func failingLesson(_ buildOutput: String, lessons: [Int]) -> Int? {
+        var found: Set<Int> = []
+        for line in buildOutput.split(separator: "\n") where line.contains("error:") {
+            for lesson in lessons where line.contains("/Lesson\(lesson)/") || line.contains("/Lesson\(lesson)Tests/") {
+                found.insert(lesson)
+            }
+        }
+        return found.min()
+    }
+
+    /// The submission copy's LessonN replaced by the stubs Solutions/LessonN generate (what an
+    /// untouched Exercises/LessonN holds).
+    private func replaceWithStubs(_ lesson: Int) throws {
+        let fm = FileManager.default
+        let target = "\(workspace.root)/\(Workspace.submissionDirectory)/Lesson\(lesson)"
+        try? fm.removeItem(atPath: target)
+        let prefix = "Exercises/Lesson\(lesson)/"
+        for (path, data) in try ExerciseGenerator.expectedExercises(root: workspace.root, lesson: lesson) {
+            let url = URL(fileURLWithPath: target + "/" + path.dropFirst(prefix.count))
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url)
+        }
+    }
+
+    /// `run` with the lessons that did not compile added back: every test 0 points, with the
+    /// compiler's first error as the reason.
+    static func withUncompiledLessons(_ run: LessonRun, uncompiled: [Int: String], configured: [LessonSummary]) -> LessonRun {
+        var lessons = run.lessons
+        for summary in configured {
+            guard let errors = uncompiled[summary.lesson] else { continue }
+            var lesson = summary
+            let reason = "Lesson \(summary.lesson) does not compile: " + firstLine(errors, max: 200)
+            for test in lesson.tests {
+                lesson.results[test.id] = TestResult(id: test.id, status: .failed, summary: reason, output: errors, seconds: 0)
+            }
+            lessons.append(lesson)
+        }
+        lessons.sort { $0.lesson < $1.lesson }
+        return LessonRun(lessons: lessons, warnings: run.warnings)
     }
 
     private func write(_ results: GradescopeResults) throws {

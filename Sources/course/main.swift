@@ -75,7 +75,7 @@ extension Course {
             Points and hints come from Tests/LessonNTests/grading.json. A submission is a folder with \
             Lesson1/, Lesson2/... inside (a copy of Exercises/), or a single LessonN folder; lessons it \
             lacks are graded on the stubs. Exit status 0 whenever grading ran, even at 0 points \
-            (a submission that does not compile gets 0 and the compiler's errors); 2 when the grader failed.
+            (a lesson that does not compile gets 0 with the compiler's errors, the others are graded with its stubs in its place); 2 when the grader failed.
             """)
 
         @Option(help: "The folder to grade (default: Exercises/ of this checkout).")

@@ -287,3 +287,45 @@ final class SubprocessTests: XCTestCase {
         XCTAssertEqual(result.termination, .signalled(11))
     }
 }
+
+final class UncompiledLessonTests: XCTestCase {
+    func testFailingLessonIsTheLowestLessonAnErrorPointsInto() {
+        let output = """
+        [12/80] Compiling Lesson4 LSTMLayer.swift
+        /work/.grade/submission/Lesson4/LSTMLayer.swift:10:5: error: cannot find 'x' in scope
+        /work/.grade/submission/Lesson3/LSTMCell.swift:73:27: error: cannot convert value of type 'String' to specified type 'Int'
+        /work/.grade/submission/Lesson12/Other.swift:1:1: warning: unused
+        error: emit-module command failed with exit code 1
+        """
+        XCTAssertEqual(Autograder.failingLesson(output, lessons: [1, 2, 3, 4, 5]), 3)
+        // A test file that no longer compiles against the student's API counts for its lesson.
+        XCTAssertEqual(Autograder.failingLesson("/w/Tests/Lesson2Tests/VocabularyTests.swift:5:1: error: x", lessons: [1, 2, 3]), 2)
+        // Lesson1 must not match Lesson12's paths, nor a warning count as an error.
+        XCTAssertNil(Autograder.failingLesson("/w/Lesson12/A.swift:1:1: error: x\n/w/Lesson1/B.swift:1:1: warning: y", lessons: [1]))
+        XCTAssertNil(Autograder.failingLesson("error: the package manifest is broken", lessons: [1, 2]))
+    }
+
+    func testUncompiledLessonScoresZeroWithTheCompilersErrorAndOthersKeepTheirResults() {
+        func id(_ lesson: Int, _ method: String) -> TestID { TestID(module: "Lesson\(lesson)Tests", className: "T", method: method) }
+        let passed = TestResult(id: id(1, "testA"), status: .passed, summary: "", output: "", seconds: 0.1)
+        let ran = LessonRun(lessons: [
+            LessonSummary(lesson: 1, title: "One", tests: [.init(id: id(1, "testA"), points: 2, hint: nil, timeLimit: nil)],
+                          results: [id(1, "testA"): passed]),
+        ], warnings: [])
+        let configured = [
+            LessonSummary(lesson: 1, title: "One", tests: [.init(id: id(1, "testA"), points: 2, hint: nil, timeLimit: nil)], results: [:]),
+            LessonSummary(lesson: 2, title: "Two", tests: [.init(id: id(2, "testB"), points: 3, hint: "h", timeLimit: nil),
+                                                           .init(id: id(2, "testC"), points: 1, hint: nil, timeLimit: nil)], results: [:]),
+        ]
+        let errors = "submission/Lesson2/V.swift:3:1: error: expected '}'\n 3 | func f() {"
+        let run = Autograder.withUncompiledLessons(ran, uncompiled: [2: errors], configured: configured)
+        XCTAssertEqual(run.lessons.map(\.lesson), [1, 2])
+        XCTAssertEqual(run.points, 2)
+        XCTAssertEqual(run.maxPoints, 6)
+        XCTAssertEqual(run.total, 3)
+        let b = run.lessons[1].results[id(2, "testB")]
+        XCTAssertEqual(b?.status, .failed)
+        XCTAssertEqual(b?.summary, "Lesson 2 does not compile: submission/Lesson2/V.swift:3:1: error: expected '}'")
+        XCTAssertEqual(b?.output, errors)
+    }
+}
