@@ -69,9 +69,11 @@ func lessonTargets(_ n: Int) -> [Target] {
             path: "Tests/\(lesson)Tests", exclude: ["grading.json"]))
     }
     if n == 5 {
-        // `sentiment train|eval|predict`: the Lesson 5 model as a command line tool.
+        // `sentiment train|eval|predict|deploy`: the Lesson 5 model as a command line tool; deploy
+        // measures through Lesson 6's Deployment.swift.
+        let lesson6: [Target.Dependency] = lessons.contains(6) ? ["Lesson6"] : []
         targets.append(.executableTarget(
-            name: "sentiment", dependencies: [.target(name: lesson)] + earlier + libs
+            name: "sentiment", dependencies: [.target(name: lesson)] + earlier + lesson6 + libs
                 + [.product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/sentiment", swiftSettings: speed))
     }

@@ -2,13 +2,14 @@
 // Lesson 5, section 5: the whole sentiment model, assembled from the student's own parts.
 //
 //   ids [T, B] ──Embedding (L2)──▶ x [T, B, E] ──Dropout (L4)──▶ (Bi)LSTM (L4), L layers
+//      (or a GRU / tanh RNN of the Lesson 3 cells: RecurrentEncoder.swift, section 5.1)
 //      ──▶ out [T, B, F=D·H] ──pooling over real steps (§3)──▶ p [B, F] ──dropout──▶
 //      Linear (L1) F -> 1 ──▶ logits [B] ──BCE with logits (L1)──▶ loss
 //
 // Backward runs the same chain in reverse, down to the embedding rows the batch used (unless
 // the embedding is frozen). Every tensor is named as in the equivalent PyTorch module
-// (embedding.weight, lstm.weight_ih_l0_reverse, attention.weight, fc.bias...), so a fixture
-// and a checkpoint map one to one.
+// (embedding.weight, lstm.weight_ih_l0_reverse or gru.weight_ih_l0_reverse, attention.weight,
+// fc.bias...), so a fixture and a checkpoint map one to one.
 
 import Lesson1
 import Lesson2
@@ -27,9 +28,12 @@ public struct SentimentLSTMConfig: Codable, Equatable, Sendable {
     public var dropout: Double
     /// false freezes the embedding table (pretrained vectors used as they are).
     public var embeddingTrainable: Bool
+    /// The recurrent cell: Lesson 4's LSTM, or a GRU / vanilla RNN of the Lesson 3 cells.
+    public var cell: RecurrentCellKind
 
     public init(vocabularySize: Int, embeddingSize: Int = 50, hiddenSize: Int = 128, layers: Int = 1,
-                bidirectional: Bool = true, pooling: Pooling = .max, dropout: Double = 0.3, embeddingTrainable: Bool = true) {
+                bidirectional: Bool = true, pooling: Pooling = .max, dropout: Double = 0.3, embeddingTrainable: Bool = true,
+                cell: RecurrentCellKind = .lstm) {
         self.vocabularySize = vocabularySize
         self.embeddingSize = embeddingSize
         self.hiddenSize = hiddenSize
@@ -38,18 +42,36 @@ public struct SentimentLSTMConfig: Codable, Equatable, Sendable {
         self.pooling = pooling
         self.dropout = dropout
         self.embeddingTrainable = embeddingTrainable
+        self.cell = cell
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case vocabularySize, embeddingSize, hiddenSize, layers, bidirectional, pooling, dropout, embeddingTrainable, cell
+    }
+
+    /// Configs saved before `cell` existed (checkpoints, int8 models) have no "cell": an LSTM.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(vocabularySize: try c.decode(Int.self, forKey: .vocabularySize),
+                  embeddingSize: try c.decode(Int.self, forKey: .embeddingSize),
+                  hiddenSize: try c.decode(Int.self, forKey: .hiddenSize), layers: try c.decode(Int.self, forKey: .layers),
+                  bidirectional: try c.decode(Bool.self, forKey: .bidirectional), pooling: try c.decode(Pooling.self, forKey: .pooling),
+                  dropout: try c.decode(Double.self, forKey: .dropout),
+                  embeddingTrainable: try c.decode(Bool.self, forKey: .embeddingTrainable),
+                  cell: try c.decodeIfPresent(RecurrentCellKind.self, forKey: .cell) ?? .lstm)
     }
 
     /// D
     public var directions: Int { bidirectional ? 2 : 1 }
-    /// F = D·H, the width of the LSTM's output and of the pooled vector.
+    /// F = D·H, the width of the recurrent output and of the pooled vector.
     public var features: Int { directions * hiddenSize }
 }
 
 public struct SentimentLSTM<T: TensorScalar>: Sendable {
     public var config: SentimentLSTMConfig
     public var embedding: Embedding<T>
-    public var lstm: LSTM<T>
+    /// The LSTM (or GRU, or RNN) over the embedded reviews.
+    public var encoder: RecurrentEncoder<T>
     public var pooling: SequencePooling<T>
     /// fc: F -> 1
     public var output: Linear<T>
@@ -66,8 +88,9 @@ public struct SentimentLSTM<T: TensorScalar>: Sendable {
             embedding = Embedding(vocabularySize: config.vocabularySize, embeddingSize: config.embeddingSize,
                                   paddingIndex: Vocabulary.pad, trainable: config.embeddingTrainable, rng: &rng)
         }
-        lstm = LSTM(inputSize: config.embeddingSize, hiddenSize: config.hiddenSize, numLayers: config.layers,
-                    bidirectional: config.bidirectional, dropout: config.layers > 1 ? config.dropout : 0, rng: &rng)
+        encoder = RecurrentEncoder(kind: config.cell, inputSize: config.embeddingSize, hiddenSize: config.hiddenSize,
+                                   numLayers: config.layers, bidirectional: config.bidirectional,
+                                   dropout: config.layers > 1 ? config.dropout : 0, rng: &rng)
         pooling = SequencePooling(kind: config.pooling, features: config.features, directions: config.directions, rng: &rng)
         output = Linear(inputSize: config.features, outputSize: 1, rng: &rng)
     }
@@ -76,7 +99,7 @@ public struct SentimentLSTM<T: TensorScalar>: Sendable {
         public var embedding: Embedding<T>.Cache
         /// The dropout masks (nil when nothing was dropped).
         public var inputDropout: Tensor<T>?
-        public var lstm: LSTM<T>.Cache
+        public var encoder: RecurrentEncoder<T>.Cache
         public var pooling: SequencePooling<T>.Cache
         public var pooledDropout: Tensor<T>?
         public var output: Linear<T>.Cache
@@ -86,8 +109,8 @@ public struct SentimentLSTM<T: TensorScalar>: Sendable {
     public struct Gradients {
         /// nil when the embedding is frozen.
         public var embedding: Tensor<T>?
-        /// [layer][direction]
-        public var lstm: [[LSTMParameters<T>]]
+        /// The LSTM's, GRU's or RNN's, [layer][direction] inside.
+        public var encoder: RecurrentEncoder<T>.Gradients
         public var attention: Linear<T>.Gradients?
         public var output: Linear<T>.Gradients
     }
@@ -116,23 +139,11 @@ public struct SentimentLSTM<T: TensorScalar>: Sendable {
 // MARK: Parameters by name (fixtures, checkpoints, optimisers)
 
 extension SentimentLSTM {
-    /// PyTorch's name of LSTM tensor `k` (0...3) of layer `l`, direction `d`.
-    static func lstmName(_ k: Int, layer l: Int, direction d: Int) -> String {
-        ["lstm.weight_ih", "lstm.weight_hh", "lstm.bias_ih", "lstm.bias_hh"][k] + "_l\(l)" + (d == 1 ? "_reverse" : "")
-    }
-
     /// Every trainable parameter with its PyTorch name, in nn.Module order (the frozen embedding left out).
     public var namedParameters: [(name: String, tensor: Tensor<T>)] {
         var list: [(name: String, tensor: Tensor<T>)] = []
         if embedding.trainable { list.append(("embedding.weight", embedding.weight)) }
-        for (l, layer) in lstm.layers.enumerated() {
-            for (d, direction) in layer.enumerated() {
-                let p = direction.parameters
-                for (k, t) in [p.weightIH, p.weightHH, p.biasIH, p.biasHH].enumerated() {
-                    list.append((Self.lstmName(k, layer: l, direction: d), t))
-                }
-            }
-        }
+        list += encoder.namedParameters
         if let a = pooling.attention {
             list.append(("attention.weight", a.weight))
             list.append(("attention.bias", a.bias))
@@ -160,16 +171,7 @@ extension SentimentLSTM {
             return t
         }
         embedding.weight = try checked("embedding.weight", embedding.weight)
-        for l in lstm.layers.indices {
-            for d in lstm.layers[l].indices {
-                var p = lstm.layers[l][d].parameters
-                p.weightIH = try checked(Self.lstmName(0, layer: l, direction: d), p.weightIH)
-                p.weightHH = try checked(Self.lstmName(1, layer: l, direction: d), p.weightHH)
-                p.biasIH = try checked(Self.lstmName(2, layer: l, direction: d), p.biasIH)
-                p.biasHH = try checked(Self.lstmName(3, layer: l, direction: d), p.biasHH)
-                lstm.layers[l][d].parameters = p
-            }
-        }
+        try encoder.forEachParameter { name, t in t = try checked(name, t) }
         if var a = pooling.attention {
             a.weight = try checked("attention.weight", a.weight)
             a.bias = try checked("attention.bias", a.bias)
@@ -185,7 +187,7 @@ extension SentimentLSTM.Gradients {
     public var list: [Tensor<T>] {
         var l: [Tensor<T>] = []
         if let e = embedding { l.append(e) }
-        for layer in lstm { for p in layer { l += [p.weightIH, p.weightHH, p.biasIH, p.biasHH] } }
+        l += encoder.list
         if let a = attention { l += [a.weight, a.bias] }
         l += [output.weight, output.bias]
         return l
@@ -200,14 +202,7 @@ extension SentimentLSTM {
         var params: [Tensor<T>] = []
         func take(_ t: inout Tensor<T>) { params.append(t); t = empty }
         if embedding.trainable { take(&embedding.weight) }
-        for l in lstm.layers.indices {
-            for d in lstm.layers[l].indices {
-                take(&lstm.layers[l][d].parameters.weightIH)
-                take(&lstm.layers[l][d].parameters.weightHH)
-                take(&lstm.layers[l][d].parameters.biasIH)
-                take(&lstm.layers[l][d].parameters.biasHH)
-            }
-        }
+        encoder.forEachParameter { _, t in take(&t) }
         if pooling.attention != nil {
             take(&pooling.attention!.weight)
             take(&pooling.attention!.bias)
@@ -220,14 +215,7 @@ extension SentimentLSTM {
         var next = 0
         func give(_ t: inout Tensor<T>) { t = params[next]; params[next] = empty; next += 1 }
         if embedding.trainable { give(&embedding.weight) }
-        for l in lstm.layers.indices {
-            for d in lstm.layers[l].indices {
-                give(&lstm.layers[l][d].parameters.weightIH)
-                give(&lstm.layers[l][d].parameters.weightHH)
-                give(&lstm.layers[l][d].parameters.biasIH)
-                give(&lstm.layers[l][d].parameters.biasHH)
-            }
-        }
+        encoder.forEachParameter { _, t in give(&t) }
         if pooling.attention != nil {
             give(&pooling.attention!.weight)
             give(&pooling.attention!.bias)

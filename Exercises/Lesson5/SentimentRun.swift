@@ -15,6 +15,8 @@ public struct SentimentRunOptions: Codable, Sendable {
     public var dataset: SentimentDataset = .imdb
     public var embedding: EmbeddingChoice = .gloveFinetune
     public var bidirectional = true
+    /// The recurrent cell; nil in runs from before the option existed: the LSTM.
+    public var cell: RecurrentCellKind?
     public var layers = 1
     public var hidden = 128
     /// Embedding width for random embeddings (GloVe fixes it to the file's, 50).
@@ -36,6 +38,11 @@ public struct SentimentRunOptions: Codable, Sendable {
     public var patience = 3
     /// At most this many reviews per split (QUICK runs); nil for all.
     public var limit: Int?
+    /// amazon-full: the folder of Zhang's train.csv and test.csv (nil: $AMAZON_POLARITY_DIR, else
+    /// ../shared/data/amazon/amazon_review_polarity_csv).
+    public var amazonDirectory: String?
+    /// amazon-full: training reviews sampled from train.csv (nil: 200,000).
+    public var sample: Int?
     /// Also checkpoint every this many steps inside an epoch.
     public var checkpointEverySteps = 100
     public var out: String
@@ -47,6 +54,9 @@ public struct SentimentRunOptions: Codable, Sendable {
         "\(dataset.rawValue) \(embedding.rawValue) \(bidirectional ? "bi" : "uni") L\(layers) H\(hidden) E\(embeddingSize) "
             + "\(pooling.rawValue) dropout \(dropout) max-length \(maxLength)\(truncation == .end ? " (end)" : "") vocab \(vocabularySize) \(optimizer.rawValue) "
             + "lr \(learningRate) wd \(weightDecay) clip \(clipNorm) batch \(batchSize) seed \(seed) limit \(limit.map(String.init) ?? "all")"
+            + (dataset == .amazonFull ? " amazon \(amazonDirectory ?? Amazon.defaultFullSetDirectory) sample \(sample ?? SentimentCorpus.amazonFullTrainSample)" : "")
+            // Only other cells add to it, so an LSTM run from before the option still resumes.
+            + ((cell ?? .lstm) == .lstm ? "" : " cell \(cell?.rawValue ?? "")")
     }
 }
 
@@ -91,7 +101,7 @@ public enum SentimentRun {
     public static func setUp(_ o: SentimentRunOptions, log: (String) -> Void) throws -> (corpus: SentimentCorpus, task: SentimentTrainingTask) {
         let corpus = try SentimentCorpus.prepare(dataset: o.dataset, maxLength: o.maxLength, truncation: o.truncation,
                                                  vocabularySize: o.vocabularySize,
-                                                 limit: o.limit, seed: o.seed, log: log)
+                                                 limit: o.limit, seed: o.seed, amazonDirectory: o.amazonDirectory, amazonSample: o.sample, log: log)
         log(corpus.description)
         log("Splits: \(corpus.train.count) train, \(corpus.validation.count) validation (from train), \(corpus.test.count) test (used once, at the end).")
         try FileManager.default.createDirectory(atPath: o.out, withIntermediateDirectories: true)
@@ -100,11 +110,14 @@ public enum SentimentRun {
         var embeddingWeight: Tensor<Float>?
         var embeddingSize = o.embeddingSize
         if o.embedding != .random {
-            guard let path = GloVe.sharedPath else {
-                throw InputError(file: "\(DataPaths.shared)/glove/glove.6B.50d.txt.gz",
-                                 "GloVe vectors not found; use --embedding random, or get \(GloVe.officialDownload)")
+            let path = WordVectors.sharedGlovePath
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw InputError(file: path, "GloVe vectors not found; use --embedding random. \(WordVectors.officialDownload)")
             }
-            let (matrix, found) = try GloVe.load(path: path, vocabulary: corpus.vocabulary, seed: o.seed &+ 5)
+            // Words GloVe lacks start at GloVe's own scale (section 6.2); <pad> is zero.
+            let (matrix, coverage) = try WordVectors.load(path: path, vocabulary: corpus.vocabulary.words, counts: nil,
+                                                          seed: o.seed &+ 5, missingRows: .normalAtFileScale)
+            let found = coverage.found
             embeddingWeight = matrix
             embeddingSize = matrix.shape[1]
             log(String(format: "GloVe: %d of %d vocabulary words have a vector (%.1f%%); the rest start random.",
@@ -112,7 +125,8 @@ public enum SentimentRun {
         }
         let config = SentimentLSTMConfig(vocabularySize: corpus.vocabulary.count, embeddingSize: embeddingSize,
                                          hiddenSize: o.hidden, layers: o.layers, bidirectional: o.bidirectional,
-                                         pooling: o.pooling, dropout: o.dropout, embeddingTrainable: o.embedding != .gloveFrozen)
+                                         pooling: o.pooling, dropout: o.dropout, embeddingTrainable: o.embedding != .gloveFrozen,
+                                         cell: o.cell ?? .lstm)
         var rng = SeededRNG(seed: o.seed)
         let model = SentimentLSTM<Float>(config: config, embeddingWeight: embeddingWeight, rng: &rng)
         let task = SentimentTrainingTask(
@@ -172,7 +186,7 @@ public enum SentimentRun {
     }
 
     public static func describe(_ c: SentimentLSTMConfig) -> String {
-        "\(c.bidirectional ? "BiLSTM" : "LSTM") \(c.layers) layer\(c.layers > 1 ? "s" : ""), E\(c.embeddingSize) H\(c.hiddenSize), "
+        "\(c.bidirectional ? "Bi" : "")\(c.cell.rawValue.uppercased()) \(c.layers) layer\(c.layers > 1 ? "s" : ""), E\(c.embeddingSize) H\(c.hiddenSize), "
             + "\(c.pooling.rawValue) pooling, dropout \(c.dropout), embedding \(c.embeddingTrainable ? "trained" : "frozen"), vocabulary \(c.vocabularySize)"
     }
 

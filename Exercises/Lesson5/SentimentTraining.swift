@@ -7,6 +7,7 @@
 //   a NaN or Inf gradient -> report which tensor, update nothing
 //   global-norm clipping (max norm 5) -> optimiser step at the loop's learning rate
 
+import CourseData
 import Foundation
 import Lesson2
 import TensorCore
@@ -92,7 +93,7 @@ public func evaluate(_ model: SentimentLSTM<Float>, _ split: EncodedSplit, batch
     for batch in Batching.sorted(split, batchSize: batchSize) {
         let (logits, _) = model.forward(ids: batch.ids, lengths: batch.lengths, training: false, rng: &rng)
         lossSum += Double(bceWithLogitsSum(logits, labels: batch.labels))
-        for (j, row) in batch.rows.enumerated() {
+        for (j, row) in batch.indices.enumerated() {
             let p = sigmoid(logits.scalars[j])
             probabilities[row] = p
             if (p > 0.5) == (batch.labels[j] > 0.5) { correct += 1 }
@@ -120,7 +121,7 @@ public struct SentimentTrainingTask: TrainingTask {
     /// Global-norm clipping threshold (nil: no clipping).
     public let clipNorm: Double?
     public let description: SentimentModelDescription
-    private var epochBatches: (epoch: Int, batches: [ReviewBatch]) = (0, [])
+    private var epochBatches: (epoch: Int, batches: [TokenBatch]) = (0, [])
 
     public init(model: SentimentLSTM<Float>, optimizer: SentimentOptimizer, train: EncodedSplit, validation: EncodedSplit,
                 batchSize: Int, seed: UInt64, clipNorm: Double? = 5, description: SentimentModelDescription) {
@@ -136,7 +137,7 @@ public struct SentimentTrainingTask: TrainingTask {
 
     public func batchCount(epoch: Int) -> Int { (train.count + batchSize - 1) / batchSize }
 
-    private mutating func batches(epoch: Int) -> [ReviewBatch] {
+    private mutating func batches(epoch: Int) -> [TokenBatch] {
         if epochBatches.epoch != epoch {
             epochBatches = (epoch, Batching.bucketed(train, batchSize: batchSize, seed: RandomStreams.epochSeed(seed, epoch: epoch)))
         }
@@ -154,12 +155,12 @@ public struct SentimentTrainingTask: TrainingTask {
         if !norm.isFinite || !loss.isFinite {
             let names = model.namedParameters.map { "gradient of " + $0.name }
             let report = loss.isFinite ? NonFiniteReport.first(in: Array(zip(names, grads)).map { (name: $0.0, tensor: $0.1) }) : nil
-            return StepResult(loss: Double(loss), correct: correct, count: batch.rows.count, tokens: batch.tokens,
+            return StepResult(loss: Double(loss), correct: correct, count: batch.batchSize, tokens: batch.tokenCount,
                               gradientNorm: norm, nonFinite: report ?? NonFiniteReport(tensor: "loss", index: [], value: "\(loss)"))
         }
         if let clipNorm { GradientClipping.clip(&grads, maxNorm: clipNorm) }
         optimizer.step(&model, gradients: grads, learningRate: learningRate)
-        return StepResult(loss: Double(loss), correct: correct, count: batch.rows.count, tokens: batch.tokens, gradientNorm: norm)
+        return StepResult(loss: Double(loss), correct: correct, count: batch.batchSize, tokens: batch.tokenCount, gradientNorm: norm)
     }
 
     public mutating func validate() -> EvaluationResult {

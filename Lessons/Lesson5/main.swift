@@ -63,9 +63,9 @@ if quick {
         options.dropout = 0.3
     }
 }
-if GloVe.sharedPath == nil {
+if !FileManager.default.fileExists(atPath: WordVectors.sharedGlovePath) {
     options.embedding = .random
-    print("GloVe vectors are not in \(DataPaths.shared)/glove: the embedding starts random. (\(GloVe.officialDownload))")
+    print("GloVe vectors are not in \(DataPaths.shared)/glove: the embedding starts random. (\(WordVectors.officialDownload))")
 }
 print(quick ? "QUICK=1: at most 5,000 reviews a split, 4 epochs, reviews cut at \(options.maxLength) tokens, learning rate \(options.learningRate), dropout \(options.dropout).\n" : "")
 
@@ -74,7 +74,7 @@ if !corpus.isReal { print("\n(The numbers below are for the generated reviews, n
 let lengths = corpus.train.sequences.map(\.count).sorted()
 print("Review length in tokens (train', after cutting at \(options.maxLength)): median \(lengths[lengths.count / 2]), 90th percentile \(lengths[lengths.count * 9 / 10]), max \(lengths.last ?? 0).")
 let sample = Batching.bucketed(corpus.train, batchSize: options.batchSize, seed: 1)
-let padded = sample.reduce(0) { $0 + $1.steps * $1.rows.count }, real = sample.reduce(0) { $0 + $1.tokens }
+let padded = sample.reduce(0) { $0 + $1.maxLength * $1.batchSize }, real = sample.reduce(0) { $0 + $1.tokenCount }
 print(String(format: "Bucketed batches of %d: %.1f%% of the padded positions are padding (random batches: about 40%%).",
              options.batchSize, 100 * Double(padded - real) / Double(padded)))
 
@@ -95,7 +95,7 @@ var rng = SeededRNG(seed: 0)
 let (logits0, _) = model.forward(ids: first.ids, lengths: first.lengths, training: false, rng: &rng)
 let loss0 = zip(logits0.scalars, first.labels).reduce(0.0) { s, p in
     s + Double(max(p.0, 0) - p.0 * p.1 + Foundation.log1p(Foundation.exp(-abs(p.0))))
-} / Double(first.rows.count)
+} / Double(first.batchSize)
 print(String(format: "Before training, on 64 validation reviews: loss %.4f (a model that knows nothing says 0.5 and scores ln 2 = 0.6931).", loss0))
 
 // MARK: 3. Training

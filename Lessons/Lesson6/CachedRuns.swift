@@ -19,6 +19,7 @@ struct RunMetrics: Decodable {
         var seed: UInt64
         var limit: Int?
         var maxLength: Int
+        var amazonDirectory: String?
     }
     var testAccuracy: Double
     var f1: Double
@@ -80,6 +81,9 @@ struct CachedRun {
             test = SentimentCorpus.holdOut(labels: all.map(\.label), fraction: 0.2, seed: o.seed &+ 7).heldOut.map { all[$0] }
         case .generated:
             test = GeneratedReviews.make(count: o.limit ?? CourseDatasets.generatedSplitSize, seed: o.seed &+ 1)
+        case .amazonFull:
+            test = try SentimentCorpus.amazonFull(directory: o.amazonDirectory, split: .test,
+                                                  total: o.limit ?? SentimentCorpus.amazonFullTestSample, seed: o.seed).reviews
         }
         if let limit = o.limit, o.dataset != .generated, test.count > limit {
             let rows = SentimentCorpus.holdOut(labels: test.map(\.label), fraction: Double(limit) / Double(test.count), seed: o.seed &+ 12).heldOut

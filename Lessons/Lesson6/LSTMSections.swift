@@ -67,6 +67,8 @@ let ablationRows: [(name: String, change: String)] = [
     ("pooling-attention", "attention pooling"),
     ("embedding-random", "random embedding"),
     ("embedding-frozen", "GloVe frozen"),
+    ("cell-gru", "GRU instead of LSTM (BiGRU)"),
+    ("cell-rnn", "vanilla tanh RNN instead of LSTM (BiRNN)"),
 ]
 
 func lstmSections() -> LSTMFigures {
@@ -241,8 +243,8 @@ func lstmSections() -> LSTMFigures {
         } else {
             print("(seed spread: run Tools/ablations.sh seeds for the base row with seeds 2 and 3)")
         }
-        print("LSTM vs GRU vs vanilla RNN: not in this table. Lesson 5's SentimentLSTM has only an LSTM layer;")
-        print("the long-range probe (section 11) compares RNN, LSTM and BiLSTM on generated data instead.")
+        print("LSTM vs GRU vs vanilla RNN: rows cell-gru and cell-rnn (Lesson 5's encoder over your Lesson 3 cells);")
+        print("the long-range probe (section 11) compares RNN, LSTM and BiLSTM on generated data of controlled length.")
         print("commands:")
         for a in f.ablations { print("  [\(a.name)] \(a.command)") }
         var chart = Chart(title: "Ablations on one IMDB subset (one seed each)", xLabel: "", yLabel: "test score (%)")

@@ -85,7 +85,7 @@ enum LongRangeProbe {
             if kind == .lstmForgetBias {
                 // Forget-gate bias +1 (Gers et al. 2000; Jozefowicz et al. 2015): f starts near
                 // σ(1) ≈ 0.73 instead of 0.5, so the cell keeps what it stored for longer from step one.
-                model.lstm.layers[0][0].parameters.biasIH.withUnsafeMutableBufferPointer { b in
+                model.encoder.lstm?.layers[0][0].parameters.biasIH.withUnsafeMutableBufferPointer { b in
                     for j in hiddenSize..<(2 * hiddenSize) { b[j] += 1 }
                 }
             }

@@ -4,10 +4,10 @@
 //   reviews ──Tokenizer──▶ tokens ──Vocabulary (train only)──▶ ids, cut to maxLength
 //   train ──stratified split──▶ train' + validation (the test split is untouched until the end)
 //
-// Batches are bucketed: reviews of similar length go together, so a batch of 64 reviews of
-// about 120 tokens is not padded to 400. Each epoch shuffles, cuts the shuffled order into
-// chunks of 50 batches, sorts each chunk by length, batches it, and shuffles the batches:
-// random enough for SGD, and about 5% padding instead of 50%.
+// Batches are bucketed (CourseData's BucketedBatcher): reviews of similar length go together,
+// so a batch of 64 reviews of about 120 tokens is not padded to 400. Each epoch shuffles, cuts
+// the shuffled order into chunks of 50 batches, sorts each chunk by length, batches it, and
+// shuffles the batches: random enough for SGD, and about 2% padding instead of 40%.
 
 import CourseData
 import Foundation
@@ -28,57 +28,23 @@ public struct EncodedSplit: Sendable {
     }
 }
 
-/// One batch: ids [T, B] time-major (0 after each review), lengths [B], labels [B], and which
-/// rows of the split it holds.
-public struct ReviewBatch: Sendable {
-    public var ids: [Int32]
-    public var lengths: [Int]
-    public var labels: [Float]
-    public var rows: [Int]
-    public var steps: Int { lengths.max() ?? 0 }
-    public var tokens: Int { lengths.reduce(0, +) }
-
-    /// Pads `rows` of `split` into one batch.
-    public init(_ split: EncodedSplit, rows: [Int]) {
-        let b = rows.count
-        let t = max(1, rows.map { split.sequences[$0].count }.max() ?? 1)
-        var ids = [Int32](repeating: Int32(Vocabulary.pad), count: t * b)
-        for (j, r) in rows.enumerated() {
-            for (i, id) in split.sequences[r].enumerated() { ids[i * b + j] = id }
-        }
-        self.ids = ids
-        // An empty review (all its words cut?) still gets one step: a <pad> read as a token.
-        lengths = rows.map { max(1, split.sequences[$0].count) }
-        labels = rows.map { Float(split.labels[$0]) }
-        self.rows = rows
-    }
-}
-
 public enum Batching {
-    /// The training batches of one epoch, from the epoch's own seed (reproducible on resume).
-    public static func bucketed(_ split: EncodedSplit, batchSize: Int, seed: UInt64, chunkBatches: Int = 50) -> [ReviewBatch] {
-        var rng = SeededRNG(seed: seed)
-        let order = rng.permutation(split.count)
-        var groups: [[Int]] = []
-        let chunk = batchSize * chunkBatches
-        for start in stride(from: 0, to: order.count, by: chunk) {
-            let rows = order[start..<min(start + chunk, order.count)].sorted {
-                (split.sequences[$0].count, $0) < (split.sequences[$1].count, $1)
-            }
-            for s in stride(from: 0, to: rows.count, by: batchSize) {
-                groups.append(Array(rows[s..<min(s + batchSize, rows.count)]))
-            }
-        }
-        rng.shuffle(&groups)
-        return groups.map { ReviewBatch(split, rows: $0) }
+    /// The training batches of one epoch, from the epoch's own seed (reproducible on resume):
+    /// CourseData's BucketedBatcher with pools of 50 batches.
+    public static func bucketed(_ split: EncodedSplit, batchSize: Int, seed: UInt64) -> [TokenBatch] {
+        batcher(split, batchSize: batchSize, shuffle: true).batches(streamSeed: seed)
     }
 
     /// Evaluation batches: sorted by length (least padding), in a fixed order.
-    public static func sorted(_ split: EncodedSplit, batchSize: Int) -> [ReviewBatch] {
-        let rows = (0..<split.count).sorted { (split.sequences[$0].count, $0) < (split.sequences[$1].count, $1) }
-        return stride(from: 0, to: rows.count, by: batchSize).map {
-            ReviewBatch(split, rows: Array(rows[$0..<min($0 + batchSize, rows.count)]))
-        }
+    public static func sorted(_ split: EncodedSplit, batchSize: Int) -> [TokenBatch] {
+        batcher(split, batchSize: batchSize, shuffle: false).batches(epoch: 0)
+    }
+
+    /// An empty review (all its words cut?) still gets one step: a <pad> read as a token, since
+    /// every pooling reads at least one step.
+    static func batcher(_ split: EncodedSplit, batchSize: Int, shuffle: Bool) -> BucketedBatcher {
+        BucketedBatcher(sequences: split.sequences, labels: split.labels, batchSize: batchSize, seed: 0,
+                        shuffle: shuffle, poolBatches: 50, minimumLength: 1)
     }
 }
 
@@ -94,7 +60,8 @@ public struct SentimentCorpus {
 }
 
 public enum SentimentDataset: String, CaseIterable, Sendable, Codable {
-    case imdb, amazon, generated
+    /// amazon: the 5,000-review shared sample; amazonFull: Zhang's full CSV pair, sampled.
+    case imdb, amazon, generated, amazonFull = "amazon-full"
 }
 
 /// Which part of a review longer than maxLength is kept: its first tokens or its last ones
@@ -133,10 +100,26 @@ extension SentimentCorpus {
         return (parts[0], parts[1])
     }
 
+    /// amazon-full: training reviews sampled from train.csv when no other number is given.
+    public static let amazonFullTrainSample = 200_000
+    /// amazon-full: test reviews sampled from test.csv when no --limit is given (IMDB's test size).
+    public static let amazonFullTestSample = 25_000
+
+    /// A class x length-bin sample of one split of the full Amazon set in `directory` (nil:
+    /// $AMAZON_POLARITY_DIR, else ../shared/data/amazon/amazon_review_polarity_csv), the same
+    /// sample for the same seed: training and `sentiment eval` read the same test reviews.
+    public static func amazonFull(directory: String?, split: Amazon.FullSetSplit, total: Int, seed: UInt64) throws -> Amazon.FullSetSample {
+        try Amazon.sampleFullSet(directory: directory ?? Amazon.defaultFullSetDirectory, split: split, total: total,
+                                 seed: seed &+ (split == .train ? 13 : 14))
+    }
+
     /// Loads a data set, splits validation off train, builds the vocabulary on train' only, and
     /// encodes all three splits. `limit` keeps at most that many reviews per split (QUICK runs).
+    /// amazon-full samples `amazonSample` training reviews (nil: 200,000) and `limit` test
+    /// reviews (nil: 25,000) from the folder `amazonDirectory`.
     public static func prepare(dataset: SentimentDataset, maxLength: Int, truncation: Truncation = .start, vocabularySize: Int,
                                validationFraction: Double = 0.1, limit: Int? = nil, seed: UInt64,
+                               amazonDirectory: String? = nil, amazonSample: Int? = nil,
                                log: (String) -> Void = { print($0) }) throws -> SentimentCorpus {
         var train: [Review], test: [Review]
         var description: String, isReal = true
@@ -150,6 +133,13 @@ extension SentimentCorpus {
             train = kept.map { all[$0] }
             test = held.map { all[$0] }
             description = "Amazon review polarity sample (\(all.count) reviews, 80/20 train/test): \(Amazon.sharedSamplePath)"
+        case .amazonFull:
+            let trainPart = try amazonFull(directory: amazonDirectory, split: .train,
+                                           total: min(amazonSample ?? amazonFullTrainSample, limit ?? .max), seed: seed)
+            let testPart = try amazonFull(directory: amazonDirectory, split: .test, total: limit ?? amazonFullTestSample, seed: seed)
+            (train, test) = (trainPart.reviews, testPart.reviews)
+            log(String(format: "Sampled the full Amazon set (2 classes x 5 length bins) in %.1f s.", trainPart.seconds + testPart.seconds))
+            description = "Amazon review polarity, full set: \(trainPart) and \(testPart)"
         case .generated:
             train = GeneratedReviews.make(count: limit ?? CourseDatasets.generatedSplitSize, seed: seed)
             test = GeneratedReviews.make(count: limit ?? CourseDatasets.generatedSplitSize, seed: seed &+ 1)

@@ -91,6 +91,13 @@ public enum Amazon {
     /// the first keeps each row's label and length, the second the chosen rows.
     public static func sampleCSV(_ path: String, total: Int, lengthBins: Int = 5, seed: UInt64,
                                  badRows: BadRowPolicy = .fail) throws -> (reviews: [Review], sample: StratifiedSample, skipped: Int) {
+        let r = try sampleCSVReporting(path, total: total, lengthBins: lengthBins, seed: seed, badRows: badRows)
+        return (r.reviews, r.sample, r.skipped.skipped)
+    }
+
+    /// `sampleCSV`, with the first pass's skipped rows and their first problems (`skipped.reviews` is empty).
+    static func sampleCSVReporting(_ path: String, total: Int, lengthBins: Int, seed: UInt64,
+                                   badRows: BadRowPolicy) throws -> (reviews: [Review], sample: StratifiedSample, skipped: LoadResult) {
         var labels: [Int] = [], lengths: [Int] = []
         let first = try forEachCSVReview(path, badRows: badRows) { review in
             labels.append(review.label)
@@ -107,7 +114,7 @@ public enum Amazon {
             if wanted[row] { reviews.append(review) }
             row += 1
         }
-        return (reviews, sample, first.skipped)
+        return (reviews, sample, first)
     }
 
     static func review(from reader: StreamingCSVReader) throws -> Review {

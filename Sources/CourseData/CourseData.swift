@@ -11,6 +11,7 @@
 //   IMDB.loadDirectory         any aclImdb/ tree;  IMDB.loadKaggleCSV: "IMDB Dataset.csv"
 //   Amazon.loadCSV             Zhang's "2","title","text";  Amazon.loadFastText: __label__2 ...
 //   Amazon.sampleCSV           class x length-bin sample of a file too large to hold
+//   Amazon.sampleFullSet       the same for Zhang's full train.csv / test.csv folder ($AMAZON_POLARITY_DIR)
 //   GeneratedReviews.make      order-dependent labels (negation, contrast): offline fallback
 //   CourseDatasets.imdbOrGenerated   real IMDB when present, else generated + where to download
 //   Each loader also takes `badRows: .skip` and returns a LoadResult with the skip count.

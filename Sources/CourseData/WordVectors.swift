@@ -7,7 +7,9 @@
 //   - a word found in the file gets the file's vector: the exact word if the file has it,
 //     otherwise its lowercase form (GloVe 6B is lowercased);
 //   - every other row (including <unk>) is uniform in [-0.05, 0.05) from SeededRNG(seed),
-//     drawn for every row in order, so a row's start does not depend on which others were found.
+//     drawn for every row in order, so a row's start does not depend on which others were found;
+//     or, with `missingRows: .normalAtFileScale`, normal N(0, σ²) with σ the standard deviation
+//     of the vectors found, so unknown words start at the same scale as known ones (Lesson 5).
 // Lines are parsed only for words in the vocabulary, so a 400k-word file loads in about the
 // time gzip takes to decompress it.
 
@@ -57,6 +59,15 @@ public enum WordVectors {
         }
     }
 
+    /// How the rows of words not in the file start.
+    public enum MissingRows: Sendable, Equatable {
+        /// Uniform in [-missingRange, missingRange).
+        case uniform
+        /// N(0, σ²), σ the standard deviation of every value of the vectors found (summed in
+        /// Float, rows in id order, so the same file gives the same σ to the bit).
+        case normalAtFileScale
+    }
+
     /// The matrix [V, D] for `vocabulary` (id -> word), as described above.
     public static func load(path: String, vocabulary: [String], seed: UInt64 = 0) throws -> (matrix: Tensor<Float>, coverage: Coverage) {
         try load(path: path, vocabulary: vocabulary, counts: nil, seed: seed)
@@ -65,6 +76,12 @@ public enum WordVectors {
     /// The same, with `counts[id]` (the word's frequency in the corpus) to report the share of
     /// running tokens covered and to list the most frequent missing words.
     public static func load(path: String, vocabulary: [String], counts: [Int]?, seed: UInt64 = 0) throws -> (matrix: Tensor<Float>, coverage: Coverage) {
+        try load(path: path, vocabulary: vocabulary, counts: counts, seed: seed, missingRows: .uniform)
+    }
+
+    /// The same, with the rows of missing words drawn as `missingRows` says.
+    public static func load(path: String, vocabulary: [String], counts: [Int]?, seed: UInt64,
+                            missingRows: MissingRows) throws -> (matrix: Tensor<Float>, coverage: Coverage) {
         if let counts {
             precondition(counts.count == vocabulary.count, "WordVectors.load: \(counts.count) counts for \(vocabulary.count) words")
         }
@@ -94,12 +111,19 @@ public enum WordVectors {
 
         let v = vocabulary.count
         var rng = SeededRNG(seed: seed)
-        var scalars = [Float](repeating: 0, count: v * dimension)
-        for r in 0..<v {
-            for j in 0..<dimension {
-                let u = Float(rng.uniform(-missingRange, missingRange))
-                if r != 0 { scalars[r * dimension + j] = u }
+        var scalars: [Float]
+        switch missingRows {
+        case .uniform:
+            scalars = [Float](repeating: 0, count: v * dimension)
+            for r in 0..<v {
+                for j in 0..<dimension {
+                    let u = Float(rng.uniform(-missingRange, missingRange))
+                    if r != 0 { scalars[r * dimension + j] = u }
+                }
             }
+        case .normalAtFileScale:
+            scalars = Tensor<Float>.normal([v, dimension], mean: 0, std: foundScale(rows), rng: &rng).scalars
+            for j in 0..<min(dimension, scalars.count) { scalars[j] = 0 }   // row 0, <pad>
         }
         for (r, vector) in rows {
             for j in 0..<dimension { scalars[r * dimension + j] = vector[j] }
@@ -116,6 +140,15 @@ public enum WordVectors {
                                 dimension: dimension, fileWords: fileWords,
                                 missingExamples: missing.prefix(20).map { vocabulary[$0] })
         return (Tensor(shape: [v, dimension], scalars: scalars), coverage)
+    }
+
+    /// The population standard deviation of all values of `rows`, rows in id order (a
+    /// Dictionary's own order changes from run to run, and a Float sum with it); 1 when empty.
+    static func foundScale(_ rows: [Int: [Float]]) -> Float {
+        let all = rows.keys.sorted().flatMap { rows[$0] ?? [] }
+        guard !all.isEmpty else { return 1 }
+        let mean = all.reduce(0, +) / Float(all.count)
+        return (all.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(all.count)).squareRoot()
     }
 
     /// The first `limit` words of the file (all when nil) and their vectors [N, D], in file order

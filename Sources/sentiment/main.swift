@@ -1,13 +1,17 @@
 // `sentiment`: the Lesson 5 model as a tool, beyond the walkthrough.
 //
-//   sentiment train   [--dataset imdb|amazon|generated] [--embedding random|glove-frozen|glove-finetune]
-//                     [--bidirectional/--unidirectional] [--layers N] [--hidden N] [--pooling last|mean|max|attention]
+//   sentiment train   [--dataset imdb|amazon|generated|amazon-full [--amazon-dir DIR] [--sample N]] [--embedding random|glove-frozen|glove-finetune]
+//                     [--bidirectional/--unidirectional] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--pooling last|mean|max|attention]
 //                     [--dropout P] [--max-length N] [--optimizer adam|sgd] [--lr X] [--epochs N]
 //                     [--batch-size N] [--seed N] [--out DIR] [--resume] [--quick]
 //   sentiment eval    --model DIR/best.ckpt [--dataset ...]       accuracy, F1, AUCs on a data set's test split
 //   sentiment predict --model DIR/best.ckpt "a review"            P(positive) of one text
 //   sentiment predict --model DIR/best.ckpt --file reviews.txt [--output predictions.csv]
 //                                                                 one review a line -> index,predicted_label,predicted_probability
+//   sentiment deploy  --model DIR/best.ckpt [--dataset ...] [--limit N] [--seed N] [--latency-reviews N]
+//                     [--batch-size 64] [--int8-out FILE] [--json FILE]
+//                                                                 size on disk, latency, throughput, int8 accuracy
+//                                                                 (Deploy.swift; on the run's test split)
 
 import ArgumentParser
 import CourseData
@@ -19,8 +23,8 @@ import Training
 struct Sentiment: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sentiment",
-        abstract: "Train, evaluate and use the Lesson 5 sentiment LSTM.",
-        subcommands: [Train.self, Eval.self, Predict.self])
+        abstract: "Train, evaluate, use and measure the Lesson 5 sentiment LSTM.",
+        subcommands: [Train.self, Eval.self, Predict.self, Deploy.self])
 }
 
 extension SentimentDataset: ExpressibleByArgument {}
@@ -28,16 +32,19 @@ extension EmbeddingChoice: ExpressibleByArgument {}
 extension Pooling: ExpressibleByArgument {}
 extension OptimizerChoice: ExpressibleByArgument {}
 extension Truncation: ExpressibleByArgument {}
+extension RecurrentCellKind: ExpressibleByArgument {}
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train a model; checkpoints, charts and metrics.json go to --out.")
 
-    @Option(help: "imdb (../shared/data, else generated), amazon (the shared sample) or generated.")
+    @Option(help: "imdb (../shared/data, else generated), amazon (the shared sample), generated, or amazon-full (Zhang's train.csv/test.csv, sampled).")
     var dataset: SentimentDataset = .imdb
     @Option(help: "random, glove-frozen or glove-finetune.")
     var embedding: EmbeddingChoice = .gloveFinetune
     @Flag(inversion: .prefixedNo, help: "A bidirectional LSTM.")
     var bidirectional = true
+    @Option(help: "The recurrent cell: lstm, gru or rnn (tanh).")
+    var cell: RecurrentCellKind = .lstm
     @Option(help: "LSTM layers (1 or 2).")
     var layers = 1
     @Option(help: "Hidden units per direction.")
@@ -72,6 +79,10 @@ struct Train: ParsableCommand {
     var seed: UInt64 = 1
     @Option(help: "At most this many reviews per split.")
     var limit: Int?
+    @Option(name: .customLong("amazon-dir"), help: "amazon-full: the folder of Zhang's train.csv and test.csv (default: $AMAZON_POLARITY_DIR, else ../shared/data/amazon/amazon_review_polarity_csv).")
+    var amazonDir: String?
+    @Option(help: "amazon-full: training reviews to sample from train.csv, equally over 2 classes x 5 length bins (default 200000; the test split: --limit, default 25000).")
+    var sample: Int?
     @Option(name: .customLong("checkpoint-every"), help: "Also write last.ckpt every this many steps within an epoch (0: epoch ends only).")
     var checkpointEvery = 100
     @Option(help: "Output folder: checkpoints, vocabulary, metrics.json, charts.")
@@ -86,6 +97,7 @@ struct Train: ParsableCommand {
         o.dataset = dataset
         o.embedding = embedding
         o.bidirectional = bidirectional
+        o.cell = cell
         o.layers = layers
         o.hidden = hidden
         o.embeddingSize = embeddingSize
@@ -103,6 +115,11 @@ struct Train: ParsableCommand {
         o.batchSize = batchSize
         o.seed = seed
         o.limit = limit
+        guard dataset == .amazonFull || (amazonDir == nil && sample == nil) else {
+            throw ValidationError("--amazon-dir and --sample are for --dataset amazon-full")
+        }
+        o.amazonDirectory = amazonDir
+        o.sample = sample
         o.checkpointEverySteps = checkpointEvery
         if quick {
             o.limit = limit ?? 5_000
@@ -132,12 +149,14 @@ struct Eval: ParsableCommand {
 
     @Option(help: "A checkpoint written by train (its vocabulary.json must be beside it).")
     var model: String
-    @Option(help: "imdb, amazon or generated.")
+    @Option(help: "imdb, amazon, generated or amazon-full.")
     var dataset: SentimentDataset = .imdb
     @Option(help: "At most this many reviews.")
     var limit: Int?
     @Option(help: "Seed for the generated data set (and subsets).")
     var seed: UInt64 = 1
+    @Option(name: .customLong("amazon-dir"), help: "amazon-full: the folder of Zhang's test.csv (default as for train).")
+    var amazonDir: String?
 
     func run() throws {
         let saved = try SavedSentimentModel(checkpointPath: model)
@@ -149,6 +168,10 @@ struct Eval: ParsableCommand {
             test = d.test
         case .amazon: test = try Amazon.loadFastText(Amazon.sharedSamplePath)
         case .generated: test = GeneratedReviews.make(count: limit ?? CourseDatasets.generatedSplitSize, seed: seed &+ 1)
+        case .amazonFull:
+            // The sample `train --seed` judged its model on (given the same --limit).
+            test = try SentimentCorpus.amazonFull(directory: amazonDir, split: .test,
+                                                  total: limit ?? SentimentCorpus.amazonFullTestSample, seed: seed).reviews
         }
         let reviews = limit.map { Array(test.prefix($0)) } ?? test
         let p = saved.predict(reviews.map(\.text))

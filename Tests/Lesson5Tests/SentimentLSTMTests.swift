@@ -1,4 +1,5 @@
 import CourseTesting
+import Foundation
 import Lesson1
 import Lesson2
 import Lesson5
@@ -19,9 +20,11 @@ final class SentimentLSTMTests: XCTestCase {
     private func load(_ name: String) throws -> Case {
         let f = try loadFixture("lesson5/\(name)")
         guard let pooling = Pooling(rawValue: try f.string("pooling")) else { throw InputError(file: f.path, "unknown pooling") }
+        // The LSTM fixtures have no "cell".
+        guard let cell = RecurrentCellKind(rawValue: (try? f.string("cell")) ?? "lstm") else { throw InputError(file: f.path, "unknown cell") }
         let config = SentimentLSTMConfig(vocabularySize: try f.int("vocabulary"), embeddingSize: try f.int("embedding"),
                                          hiddenSize: try f.int("hidden"), layers: try f.int("layers"),
-                                         bidirectional: try f.bool("bidirectional"), pooling: pooling, dropout: 0)
+                                         bidirectional: try f.bool("bidirectional"), pooling: pooling, dropout: 0, cell: cell)
         var rng = SeededRNG(seed: 0)
         var model = SentimentLSTM<Double>(config: config, rng: &rng)
         try model.load { try f.tensor($0) }
@@ -47,10 +50,46 @@ final class SentimentLSTMTests: XCTestCase {
     func testSentimentLSTM_LSTMMeanPooling_matchesTorch() throws { try checkAgainstTorch("sentiment_lstm1_mean") }
     func testSentimentLSTM_biLSTMLastPooling_matchesTorch() throws { try checkAgainstTorch("sentiment_bilstm1_last") }
     func testSentimentLSTM_LSTM2LayersLastPooling_matchesTorch() throws { try checkAgainstTorch("sentiment_lstm2_last") }
+    func testSentimentLSTM_biGRU2LayersAttention_matchesTorch() throws { try checkAgainstTorch("sentiment_bigru2_attention") }
+    func testSentimentLSTM_GRULastPooling_matchesTorch() throws { try checkAgainstTorch("sentiment_gru1_last") }
+    func testSentimentLSTM_biRNNMaxPooling_matchesTorch() throws { try checkAgainstTorch("sentiment_birnn1_max") }
+    func testSentimentLSTM_RNN2LayersMeanPooling_matchesTorch() throws { try checkAgainstTorch("sentiment_rnn2_mean") }
 
     /// Every parameter tensor by centred differences (sampled entries), 2-layer BiLSTM with attention.
     func testSentimentLSTM_gradientCheckEveryParameter() throws {
-        let c = try load("sentiment_bilstm2_attention")
+        try gradientCheck("sentiment_bilstm2_attention")
+    }
+
+    /// The same with the GRU encoder (gru.weight_ih_l0 ... through the student's GRUCell).
+    func testSentimentLSTM_GRUGradientCheckEveryParameter() throws {
+        try gradientCheck("sentiment_bigru2_attention")
+    }
+
+    /// A config saved before `cell` existed (checkpoints of earlier runs) is an LSTM, loads
+    /// lstm.* tensors and gives torch's logits.
+    func testSentimentLSTMConfig_oldConfigWithoutCellIsLSTM() throws {
+        let old = #"{"vocabularySize": 17, "embeddingSize": 5, "hiddenSize": 4, "layers": 1, "bidirectional": true,"#
+            + #" "pooling": "max", "dropout": 0, "embeddingTrainable": true}"#
+        let config = try JSONDecoder().decode(SentimentLSTMConfig.self, from: Data(old.utf8))
+        XCTAssertEqual(config.cell, .lstm, "a config without \"cell\" must decode as the LSTM")
+        let again = try JSONDecoder().decode(SentimentLSTMConfig.self, from: try JSONEncoder().encode(config))
+        XCTAssertEqual(again, config, "encode then decode gives the same config")
+        var gru = config
+        gru.cell = .gru
+        XCTAssertEqual(try JSONDecoder().decode(SentimentLSTMConfig.self, from: try JSONEncoder().encode(gru)).cell, .gru,
+                       "cell gru survives encode and decode")
+        let f = try loadFixture("lesson5/sentiment_bilstm1_max")
+        var rng = SeededRNG(seed: 0)
+        var model = SentimentLSTM<Double>(config: config, rng: &rng)
+        XCTAssertEqual(model.namedParameters.map(\.name).filter { $0.hasPrefix("lstm.") }.count, 8, "lstm.* tensors of 2 directions")
+        try model.load { try f.tensor($0) }
+        let logits = model.forward(ids: try f.tensor("ids").scalars.map { Int32($0) }, lengths: try f.ints("lengths"),
+                                   training: false, rng: &rng).logits
+        assertClose(logits, try f.tensor("logits"), tolerance: 1e-10, "logits of the old-config model")
+    }
+
+    private func gradientCheck(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let c = try load(name)
         var rng = SeededRNG(seed: 0)
         let grads = c.model.lossAndGradients(ids: c.ids, lengths: c.lengths, targets: c.targets, training: false, rng: &rng).gradients
         let params = c.model.namedParameters
@@ -67,7 +106,7 @@ final class SentimentLSTMTests: XCTestCase {
                 return m.lossAndGradients(ids: c.ids, lengths: c.lengths, targets: c.targets, training: false, rng: &r).loss
             })
         }
-        assertGradientsPass(results, tolerance: 1e-6)
+        assertGradientsPass(results, tolerance: 1e-6, file: file, line: line)
     }
 
     /// A frozen embedding gets no gradient and is not changed by an update.

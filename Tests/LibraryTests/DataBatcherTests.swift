@@ -83,4 +83,33 @@ final class DataBatcherTests: XCTestCase {
         XCTAssertEqual(b[0].lengths, [0, 1], "lengths")
         XCTAssertTrue(BucketedBatcher(sequences: [], labels: [], batchSize: 4, seed: 0).batches(epoch: 0).isEmpty, "no rows, no batches")
     }
+
+    func testBucketedBatcher_streamSeedAndMinimumLength() {
+        var rng = SeededRNG(seed: 3)
+        let sequences = (0..<200).map { i in i % 17 == 0 ? [] : (0..<(1 + rng.int(below: 30))).map { _ in Int32(2 + rng.int(below: 50)) } }
+        let labels = (0..<200).map { $0 % 2 }
+        let batcher = BucketedBatcher(sequences: sequences, labels: labels, batchSize: 16, seed: 9, poolBatches: 3, minimumLength: 1)
+        let a = batcher.batches(streamSeed: 77)
+        XCTAssertEqual(a, batcher.batches(streamSeed: 77), "same stream seed, same batches")
+        XCTAssertNotEqual(a.map(\.indices), batcher.batches(streamSeed: 78).map(\.indices), "another stream seed, another order")
+        XCTAssertEqual(a.flatMap(\.indices).sorted(), Array(0..<200), "every row once")
+        // The stream seed alone decides: the batcher's own seed does not enter.
+        let otherSeed = BucketedBatcher(sequences: sequences, labels: labels, batchSize: 16, seed: 10, poolBatches: 3, minimumLength: 1)
+        XCTAssertEqual(otherSeed.batches(streamSeed: 77), a, "seed unused with streamSeed")
+        // The permutation and the batch shuffle come from SeededRNG(streamSeed), in that order.
+        var r = SeededRNG(seed: 77)
+        let order = r.permutation(200)
+        let firstPool = order[0..<48].sorted { (sequences[$0].count, $0) < (sequences[$1].count, $1) }
+        XCTAssertTrue(a.contains { $0.indices == Array(firstPool[0..<16]) }, "the first pool's shortest 16 rows form a batch")
+        for b in a {
+            for (column, row) in b.indices.enumerated() {
+                XCTAssertEqual(b.lengths[column], max(1, sequences[row].count), "length of row \(row): at least 1")
+            }
+            XCTAssertEqual(b.maxLength, b.lengths.max(), "T is the longest length")
+            XCTAssertEqual(b.tokenCount, b.lengths.reduce(0, +), "tokenCount")
+        }
+        let empty = BucketedBatcher(sequences: [[]], labels: [1], batchSize: 4, seed: 0, shuffle: false, minimumLength: 1).batches(epoch: 0)[0]
+        XCTAssertEqual(empty.lengths, [1], "an empty sequence reads one step")
+        XCTAssertEqual(empty.ids, [0], "of padding")
+    }
 }

@@ -123,4 +123,28 @@ final class DataWordVectorsTests: XCTestCase {
         XCTAssertEqual(Array(row(m, 3).prefix(2)), [-0.35586, 0.5213], "first values of 'good'")
         XCTAssertEqual(row(m, 4), row(m, 3), "'Good' found as 'good'")
     }
+
+    func testWordVectors_missingRowsNormalAtFileScale() throws {
+        let dir = try DataTempDir(); defer { dir.remove() }
+        let path = try dir.write("v.txt", "good 1 2\nbad -3 0.5\nfilm 0 4\n")
+        let vocabulary = ["<pad>", "<unk>", "good", "zzz", "bad", "film"]
+        let (m, coverage) = try WordVectors.load(path: path, vocabulary: vocabulary, counts: nil, seed: 6, missingRows: .normalAtFileScale)
+        XCTAssertEqual(coverage.found, 3, "found")
+        XCTAssertEqual(m.row(0).scalars, [0, 0], "<pad> zero")
+        XCTAssertEqual(m.row(2).scalars, [1, 2], "good")
+        XCTAssertEqual(m.row(4).scalars, [-3, 0.5], "bad")
+        // σ of the found values in id order (good, bad, film), in Float; the draws N(0, σ²) for
+        // every element of every row in order, as Tensor.normal makes them.
+        let values: [Float] = [1, 2, -3, 0.5, 0, 4]
+        let mean = values.reduce(0, +) / 6
+        let sigma = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 6).squareRoot()
+        XCTAssertEqual(Double(sigma), 2.1164042, accuracy: 1e-6, "σ")
+        var rng = SeededRNG(seed: 6)
+        let draws = Tensor<Float>.normal([6, 2], mean: 0, std: sigma, rng: &rng)
+        XCTAssertEqual(m.row(1).scalars, draws.row(1).scalars, "<unk> from the draws")
+        XCTAssertEqual(m.row(3).scalars, draws.row(3).scalars, "zzz from the draws")
+        let uniform = try WordVectors.load(path: path, vocabulary: vocabulary, seed: 6).matrix
+        XCTAssertEqual(uniform.row(2).scalars, [1, 2], "found rows as before with the default")
+        XCTAssertTrue(uniform.row(3).scalars.allSatisfy { abs($0) < 0.05 }, "the default stays uniform in ±0.05")
+    }
 }

@@ -1,0 +1,41 @@
+// Your copy of Solutions/Lesson6/RunTestSplit.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
+// Lesson 6: the test reviews of a `sentiment train` run as raw text, in the order Lesson 5's
+// SentimentCorpus.prepare encodes them: the same data set and, for a run with --limit, the same
+// class-balanced subset for its seed. Provided code, nothing to write here. A figure measured on
+// other reviews than the run's test split would not be comparable with its metrics.json.
+
+import CourseData
+import Lesson5
+
+public enum RunTestSplit {
+    /// The test split of a run made with `--dataset dataset --limit limit --seed seed`, and where
+    /// its reviews came from (real data or generated, with the official download when generated).
+    /// `amazonDirectory`: the run's folder of the full Amazon set (amazon-full only; nil: the default).
+    public static func reviews(dataset: SentimentDataset, limit: Int?, seed: UInt64,
+                               amazonDirectory: String? = nil) throws -> (reviews: [Review], source: String) {
+        var test: [Review]
+        var source: String
+        switch dataset {
+        case .imdb:
+            let loaded = CourseDatasets.imdbOrGenerated(limitPerSplit: nil, seed: seed)
+            (test, source) = (loaded.test, loaded.message)
+        case .amazon:
+            let all = try Amazon.loadFastText(Amazon.sharedSamplePath)
+            test = SentimentCorpus.holdOut(labels: all.map(\.label), fraction: 0.2, seed: seed &+ 7).heldOut.map { all[$0] }
+            source = "Amazon review polarity sample, its 20% test part: \(Amazon.sharedSamplePath)"
+        case .amazonFull:
+            // Sampled at the limit's size already: the subset below leaves it as it is.
+            let sample = try SentimentCorpus.amazonFull(directory: amazonDirectory, split: .test,
+                                                        total: limit ?? SentimentCorpus.amazonFullTestSample, seed: seed)
+            (test, source) = (sample.reviews, "Amazon review polarity, full set: \(sample)")
+        case .generated:
+            // prepare makes the generated test split at the limit's size; there is no subset to take.
+            return (GeneratedReviews.make(count: limit ?? CourseDatasets.generatedSplitSize, seed: seed &+ 1), "generated reviews")
+        }
+        if let limit, test.count > limit {
+            let rows = SentimentCorpus.holdOut(labels: test.map(\.label), fraction: Double(limit) / Double(test.count), seed: seed &+ 12).heldOut
+            test = rows.map { test[$0] }
+        }
+        return (test, source)
+    }
+}
