@@ -67,6 +67,46 @@ public struct Tensor<Scalar: TensorScalar>: Equatable, Sendable {
         set { scalars[offset(index)] = newValue }
     }
 
+    // The same for one, two and three indices without the variadic array, which would be
+    // allocated on every access of an element loop (Lesson 3's GRU gates ran 7x slower).
+    @inlinable
+    public subscript(_ i: Int) -> Scalar {
+        get { scalars[offset(i)] }
+        set { scalars[offset(i)] = newValue }
+    }
+
+    @inlinable
+    public subscript(_ i: Int, _ j: Int) -> Scalar {
+        get { scalars[offset(i, j)] }
+        set { scalars[offset(i, j)] = newValue }
+    }
+
+    @inlinable
+    public subscript(_ i: Int, _ j: Int, _ k: Int) -> Scalar {
+        get { scalars[offset(i, j, k)] }
+        set { scalars[offset(i, j, k)] = newValue }
+    }
+
+    @inlinable
+    public func offset(_ i: Int) -> Int {
+        precondition(shape.count == 1 && i >= 0 && i < shape[0], "Tensor: index [\(i)] out of range for shape \(shape)")
+        return i
+    }
+
+    @inlinable
+    public func offset(_ i: Int, _ j: Int) -> Int {
+        precondition(shape.count == 2 && i >= 0 && i < shape[0] && j >= 0 && j < shape[1],
+                     "Tensor: index [\(i), \(j)] out of range for shape \(shape)")
+        return i * shape[1] + j
+    }
+
+    @inlinable
+    public func offset(_ i: Int, _ j: Int, _ k: Int) -> Int {
+        precondition(shape.count == 3 && i >= 0 && i < shape[0] && j >= 0 && j < shape[1] && k >= 0 && k < shape[2],
+                     "Tensor: index [\(i), \(j), \(k)] out of range for shape \(shape)")
+        return (i * shape[1] + j) * shape[2] + k
+    }
+
     /// Row `i` of a matrix as a 1-D tensor (a copy).
     public func row(_ i: Int) -> Tensor {
         precondition(rank == 2, "row: tensor of shape \(shape) is not a matrix")
