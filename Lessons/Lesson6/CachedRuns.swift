@@ -1,7 +1,8 @@
 // The LSTM runs this walkthrough judges are ordinary `sentiment train` runs, made by
 // Tools/ablations.sh into out/lesson6/runs/<name>/ (metrics.json, best.ckpt, last.ckpt,
-// vocabulary.json, command.txt). Training them here would make `make lesson6` take half an hour;
-// reading them keeps it to a few minutes and every figure still has the command behind it.
+// vocabulary.json, command.txt); `make lesson6` runs the script first, which trains only the
+// runs not cached yet. Kept apart from the walkthrough so that rerunning the story takes a few
+// minutes, not half an hour, and every figure still has the command behind it.
 
 import CourseData
 import Foundation
@@ -72,24 +73,7 @@ struct CachedRun {
     /// length before truncation, words for the attention map, another model's vocabulary).
     func testReviews() throws -> [Review] {
         let o = metrics.options
-        var test: [Review]
-        switch o.dataset {
-        case .imdb:
-            test = CourseDatasets.imdbOrGenerated(limitPerSplit: nil, seed: o.seed).test
-        case .amazon:
-            let all = try Amazon.loadFastText(Amazon.sharedSamplePath)
-            test = SentimentCorpus.holdOut(labels: all.map(\.label), fraction: 0.2, seed: o.seed &+ 7).heldOut.map { all[$0] }
-        case .generated:
-            test = GeneratedReviews.make(count: o.limit ?? CourseDatasets.generatedSplitSize, seed: o.seed &+ 1)
-        case .amazonFull:
-            test = try SentimentCorpus.amazonFull(directory: o.amazonDirectory, split: .test,
-                                                  total: o.limit ?? SentimentCorpus.amazonFullTestSample, seed: o.seed).reviews
-        }
-        if let limit = o.limit, o.dataset != .generated, test.count > limit {
-            let rows = SentimentCorpus.holdOut(labels: test.map(\.label), fraction: Double(limit) / Double(test.count), seed: o.seed &+ 12).heldOut
-            test = rows.map { test[$0] }
-        }
-        return test
+        return try RunTestSplit.reviews(dataset: o.dataset, limit: o.limit, seed: o.seed, amazonDirectory: o.amazonDirectory).reviews
     }
 }
 

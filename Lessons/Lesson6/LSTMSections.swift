@@ -52,6 +52,9 @@ struct LSTMFigures: Codable {
     /// The base row with seeds 1, 2, 3 (each seed also draws its own subset and split).
     var baseSeeds: [AblationRecord] = []
     var baseSeedAccuracyStd: Double?
+    /// The GRU row with seeds 1, 2, 3: is LSTM vs GRU a finding or noise?
+    var gruSeeds: [AblationRecord] = []
+    var gruSeedAccuracyStd: Double?
     var sweep: [SweepRecord] = []
     var sweepChoice: SweepRecord?
     var attention: [AttentionRecord] = []
@@ -224,24 +227,16 @@ func lstmSections() -> LSTMFigures {
             print(tableRow(a.change, 52, [percent(a.testAccuracy), String(format: "%.4f", a.f1), fmt(a.rocAUC),
                                           String(format: "%.2f", a.trainingMinutes), String(a.parameters)]))
         }
-        for name in ["base", "base-seed2", "base-seed3"] {
-            guard let run = CachedRun.load(name) else { continue }
-            let m = run.metrics
-            f.baseSeeds.append(AblationRecord(name: name, change: "base, seed \(m.options.seed)", command: run.command, testAccuracy: m.testAccuracy,
-                                              f1: m.f1, rocAUC: m.rocAUC, trainingMinutes: m.trainingMinutes, epochs: m.epochs,
-                                              bestEpoch: m.bestEpoch, parameters: m.parameterCount))
+        let base = seedSpread(row: "base", label: "base")
+        (f.baseSeeds, f.baseSeedAccuracyStd) = (base.records, base.std)
+        let gru = seedSpread(row: "cell-gru", label: "GRU")
+        (f.gruSeeds, f.gruSeedAccuracyStd) = (gru.records, gru.std)
+        if base.records.count > 1 && gru.records.count > 1 {
+            let difference = mean(gru.records.map(\.testAccuracy)) - mean(base.records.map(\.testAccuracy))
+            print(String(format: "GRU minus LSTM over the same three seeds: %+.2f points of accuracy.", 100 * difference))
         }
-        if f.baseSeeds.count > 1 {
-            let a = f.baseSeeds.map(\.testAccuracy)
-            let mean = a.reduce(0, +) / Double(a.count)
-            let std = (a.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(a.count - 1)).squareRoot()
-            f.baseSeedAccuracyStd = std
-            print(String(format: "seed spread of the base row: accuracy %@ over seeds %@ (mean %.2f%%, standard deviation %.2f points);",
-                         a.map { percent($0) }.joined(separator: ", ") as NSString,
-                         f.baseSeeds.map { String($0.change.split(separator: " ").last ?? "") }.joined(separator: ", ") as NSString, 100 * mean, 100 * std))
-            print("a row that differs from base by less than about twice that is not a finding.")
-        } else {
-            print("(seed spread: run Tools/ablations.sh seeds for the base row with seeds 2 and 3)")
+        if base.records.count > 1 {
+            print("a row that differs from base by less than about twice the base's spread is not a finding.")
         }
         print("LSTM vs GRU vs vanilla RNN: rows cell-gru and cell-rnn (Lesson 5's encoder over your Lesson 3 cells);")
         print("the long-range probe (section 11) compares RNN, LSTM and BiLSTM on generated data of controlled length.")
@@ -321,4 +316,29 @@ func lstmSections() -> LSTMFigures {
         save(grid, "lr_batch_sweep_grid.png")
     }
     return f
+}
+
+func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
+
+/// A row of the ablation table with seeds 1, 2 and 3 (runs NAME, NAME-seed2, NAME-seed3; a seed
+/// also draws its own subset and split), printed with its mean and standard deviation.
+func seedSpread(row: String, label: String) -> (records: [AblationRecord], std: Double?) {
+    var records: [AblationRecord] = []
+    for name in [row, "\(row)-seed2", "\(row)-seed3"] {
+        guard let run = CachedRun.load(name) else { continue }
+        let m = run.metrics
+        records.append(AblationRecord(name: name, change: "\(label), seed \(m.options.seed)", command: run.command, testAccuracy: m.testAccuracy,
+                                      f1: m.f1, rocAUC: m.rocAUC, trainingMinutes: m.trainingMinutes, epochs: m.epochs,
+                                      bestEpoch: m.bestEpoch, parameters: m.parameterCount))
+    }
+    guard records.count > 1 else {
+        print("(seed spread of the \(label) row: run Tools/ablations.sh seeds for seeds 2 and 3)")
+        return (records, nil)
+    }
+    let a = records.map(\.testAccuracy)
+    let m = mean(a)
+    let std = (a.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(a.count - 1)).squareRoot()
+    print(String(format: "seed spread of the %@ row: accuracy %@ over seeds 1-%d (mean %.2f%%, standard deviation %.2f points)",
+                 label as NSString, a.map { percent($0) }.joined(separator: ", ") as NSString, a.count, 100 * m, 100 * std))
+    return (records, std)
 }

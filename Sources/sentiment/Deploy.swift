@@ -61,19 +61,9 @@ struct Deploy: ParsableCommand {
             }
         }
         let folder = URL(fileURLWithPath: model).deletingLastPathComponent()
-        let metricsPath = folder.appendingPathComponent("metrics.json").path
-        let recorded = try RunTestRecord.read(metricsPath)
-        let dataset = self.dataset ?? recorded?.options.dataset ?? SentimentDataset(rawValue: saved.description.dataset) ?? .imdb
-        let limit = self.limit ?? recorded?.options.limit
-        let seed = self.seed ?? recorded?.options.seed ?? 1
-        if recorded == nil {
-            print("no \(metricsPath): the test split is \(dataset.rawValue)'s, limit \(limit.map(String.init) ?? "none"), seed \(seed); "
-                  + "give --limit and --seed as the run was trained")
-        }
-        let (reviews, source) = try RunTestSplit.reviews(dataset: dataset, limit: limit, seed: seed,
-                                                         amazonDirectory: recorded?.options.amazonDirectory)
-        guard !reviews.isEmpty else { throw ValidationError("the \(dataset.rawValue) test split is empty") }
-        print("test split: \(reviews.count) reviews, \(dataset.rawValue), limit \(limit.map(String.init) ?? "none"), seed \(seed) (\(source))")
+        let split = try JudgedTestSplit.resolve(model: model, savedDataset: saved.description.dataset, dataset: dataset,
+                                                limit: limit, seed: seed, amazonDirectory: nil)
+        let reviews = split.reviews
 
         // The Float32 weights file exists only to be measured; the int8 one stays where --int8-out says.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sentiment-deploy-\(ProcessInfo.processInfo.processIdentifier)")
@@ -89,13 +79,7 @@ struct Deploy: ParsableCommand {
         let d = try Deployment.measure(checkpointPath: model, reviews: reviews, settings: settings)
         Deployment.report(d, float32File: "measured, not kept", int8File: int8Out ?? "measured, not kept").forEach { print($0) }
 
-        if let recorded, self.dataset == nil, self.limit == nil, self.seed == nil {
-            let same = d.testReviews == recorded.testReviews && abs(d.float32Accuracy - recorded.testAccuracy) < 1e-9
-            print(same ? String(format: "Float32 accuracy matches %@ (%.2f%% on %d reviews).", metricsPath as NSString,
-                                100 * recorded.testAccuracy, recorded.testReviews)
-                       : String(format: "MISMATCH: %@ says %.2f%% on %d reviews; this is not the test split the run used.",
-                                metricsPath as NSString, 100 * recorded.testAccuracy, recorded.testReviews))
-        }
+        if let check = split.agreement(accuracy: d.float32Accuracy, reviews: d.testReviews) { print(check) }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -103,34 +87,5 @@ struct Deploy: ParsableCommand {
             print("wrote \(json)")
         }
         if let int8Out { print("wrote \(int8Out)") }
-    }
-}
-
-/// The part of a run's metrics.json (Lesson 5's SentimentMetrics) that names its test split. Its
-/// own type, so that options train gains later do not make older runs unreadable.
-struct RunTestRecord: Decodable {
-    struct Options: Decodable {
-        var dataset: SentimentDataset
-        var seed: UInt64
-        var limit: Int?
-        var amazonDirectory: String?
-    }
-    var options: Options
-    var testAccuracy: Double
-    var testReviews: Int
-
-    enum CodingKeys: String, CodingKey {
-        case options, testAccuracy = "test_accuracy", testReviews = "test_reviews"
-    }
-
-    /// nil when there is no such file; a file that is there but unreadable is an error.
-    static func read(_ path: String) throws -> RunTestRecord? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read") }
-        do {
-            return try JSONDecoder().decode(RunTestRecord.self, from: data)
-        } catch {
-            throw InputError(file: path, "not a metrics.json written by train (\(error)); move it away and give --dataset, --limit and --seed")
-        }
     }
 }

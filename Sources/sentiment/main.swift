@@ -4,7 +4,7 @@
 //                     [--bidirectional/--unidirectional] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--pooling last|mean|max|attention]
 //                     [--dropout P] [--max-length N] [--optimizer adam|sgd] [--lr X] [--epochs N]
 //                     [--batch-size N] [--seed N] [--out DIR] [--resume] [--quick]
-//   sentiment eval    --model DIR/best.ckpt [--dataset ...]       accuracy, F1, AUCs on a data set's test split
+//   sentiment eval    --model DIR/best.ckpt [--dataset ...]       accuracy, F1, AUCs on the run's test split
 //   sentiment predict --model DIR/best.ckpt "a review"            P(positive) of one text
 //   sentiment predict --model DIR/best.ckpt --file reviews.txt [--output predictions.csv]
 //                                                                 one review a line -> index,predicted_label,predicted_probability
@@ -149,35 +149,26 @@ struct Eval: ParsableCommand {
 
     @Option(help: "A checkpoint written by train (its vocabulary.json must be beside it).")
     var model: String
-    @Option(help: "imdb, amazon, generated or amazon-full.")
-    var dataset: SentimentDataset = .imdb
-    @Option(help: "At most this many reviews.")
+    @Option(help: "imdb, amazon, generated or amazon-full (default: the run's, from metrics.json beside the checkpoint).")
+    var dataset: SentimentDataset?
+    @Option(help: "The test subset as `train --limit N` took it (default: the run's).")
     var limit: Int?
-    @Option(help: "Seed for the generated data set (and subsets).")
-    var seed: UInt64 = 1
-    @Option(name: .customLong("amazon-dir"), help: "amazon-full: the folder of Zhang's test.csv (default as for train).")
+    @Option(help: "The seed of that subset, of the Amazon sample's test part and of generated reviews (default: the run's, else 1).")
+    var seed: UInt64?
+    @Option(name: .customLong("amazon-dir"), help: "amazon-full: the folder of Zhang's test.csv (default: the run's, else as for train).")
     var amazonDir: String?
 
     func run() throws {
         let saved = try SavedSentimentModel(checkpointPath: model)
-        let test: [Review]
-        switch dataset {
-        case .imdb:
-            let d = CourseDatasets.imdbOrGenerated(seed: seed)
-            if !d.isReal { print(d.message) }
-            test = d.test
-        case .amazon: test = try Amazon.loadFastText(Amazon.sharedSamplePath)
-        case .generated: test = GeneratedReviews.make(count: limit ?? CourseDatasets.generatedSplitSize, seed: seed &+ 1)
-        case .amazonFull:
-            // The sample `train --seed` judged its model on (given the same --limit).
-            test = try SentimentCorpus.amazonFull(directory: amazonDir, split: .test,
-                                                  total: limit ?? SentimentCorpus.amazonFullTestSample, seed: seed).reviews
-        }
-        let reviews = limit.map { Array(test.prefix($0)) } ?? test
-        let p = saved.predict(reviews.map(\.text))
-        let report = ClassificationReport(labels: reviews.map(\.label), scores: p, threshold: Float(0.5))
-        print("\(model) on \(dataset.rawValue) (\(reviews.count) reviews):")
+        let split = try JudgedTestSplit.resolve(model: model, savedDataset: saved.description.dataset, dataset: dataset,
+                                                limit: limit, seed: seed, amazonDirectory: amazonDir)
+        let p = saved.predict(split.reviews.map(\.text))
+        let labels = split.reviews.map(\.label)
+        let report = ClassificationReport(labels: labels, scores: p, threshold: Float(0.5))
+        print("\(model) on \(split.dataset.rawValue) (\(split.reviews.count) reviews):")
         print(report)
+        let correct = zip(labels, p).filter { ($1 >= 0.5 ? 1 : 0) == $0 }.count
+        if let check = split.agreement(accuracy: Double(correct) / Double(labels.count), reviews: labels.count) { print(check) }
     }
 }
 

@@ -1,11 +1,11 @@
-// Your copy of Solutions/Lesson6/RunTestSplit.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
-// Lesson 6: the test reviews of a `sentiment train` run as raw text, in the order Lesson 5's
+// Lesson 5 (provided): the test reviews of a `sentiment train` run as raw text, in the order
 // SentimentCorpus.prepare encodes them: the same data set and, for a run with --limit, the same
-// class-balanced subset for its seed. Provided code, nothing to write here. A figure measured on
-// other reviews than the run's test split would not be comparable with its metrics.json.
+// class-balanced subset for its seed. `sentiment eval` and `sentiment deploy` judge a saved
+// model on them, and Lesson 6 reads a run's reviews through it: a figure measured on other
+// reviews (the Amazon sample's training part, say) would not be comparable with the run's
+// metrics.json. SentimentDataTests checks that it agrees with prepare.
 
 import CourseData
-import Lesson5
 
 public enum RunTestSplit {
     /// The test split of a run made with `--dataset dataset --limit limit --seed seed`, and where
