@@ -16,12 +16,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what="${1:-all}"
-runs="out/lesson6/runs"
+# TRACK=exercises (what `make lesson6` uses by default) trains the student's own model, into a
+# folder of its own: the walkthrough on the exercises track reads out/lesson6/runs-exercises.
+track="${TRACK:-solutions}"
+case "$track" in
+    solutions|solution) runs="out/lesson6/runs" ;;
+    *) runs="out/lesson6/runs-$track" ;;
+esac
 mkdir -p "$runs"
 missing=0
 
-# TRACK=exercises (what `make lesson6` uses by default) trains the student's own model.
-track="${TRACK:-solutions}"
 if [[ -z "${SENTIMENT:-}" ]]; then
     TRACK="$track" COURSE_LESSON_DIR= swift build -c release --product sentiment --scratch-path ".build-$track" --manifest-cache none
     SENTIMENT=".build-$track/release/sentiment"

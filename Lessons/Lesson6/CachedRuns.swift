@@ -10,7 +10,13 @@ import Lesson5
 import TensorCore
 import Training
 
-let runsDirectory = courseRoot + "/out/lesson6/runs"
+/// The reference's runs in out/lesson6/runs, the student's own (TRACK=exercises, what `make
+/// lesson6` builds by default) in out/lesson6/runs-exercises: a walkthrough on your exercises
+/// judges models your code trained, and switching tracks retrains nothing.
+let runsDirectory: String = {
+    let track = ProcessInfo.processInfo.environment["TRACK"] ?? "solutions"
+    return courseRoot + (track.hasPrefix("solution") ? "/out/lesson6/runs" : "/out/lesson6/runs-\(track)")
+}()
 
 /// The part of a run's metrics.json (Lesson 5's SentimentMetrics) this walkthrough reads. Its
 /// own type, so that options Lesson 5 adds later do not make older cached runs unreadable.
@@ -20,7 +26,12 @@ struct RunMetrics: Decodable {
         var seed: UInt64
         var limit: Int?
         var maxLength: Int
+        /// nil in runs made before the option existed, which kept the start of a review.
+        var truncation: Truncation?
         var amazonDirectory: String?
+
+        /// "the first 200" or "the last 200": the tokens of a long review the model read.
+        var tokensRead: String { "the \(truncation == .end ? "last" : "first") \(maxLength)" }
     }
     var testAccuracy: Double
     var f1: Double
@@ -53,7 +64,7 @@ struct CachedRun {
         let folder = "\(runsDirectory)/\(name)"
         do {
             guard let data = FileManager.default.contents(atPath: "\(folder)/metrics.json") else {
-                print("  [\(name)] not trained yet: run Tools/ablations.sh (it caches into \(folder))")
+                print("  [\(name)] not trained yet: run `make lesson6` or Tools/ablations.sh (it caches into \(folder))")
                 return nil
             }
             let metrics = try JSONDecoder().decode(RunMetrics.self, from: data)

@@ -8,7 +8,8 @@
 //   amount of hardware runs step t before step t - 1 is done.
 //
 //   accuracy against review length: the base model's test predictions, bucketed by the review's
-//   length in tokens BEFORE truncation to max-length (the model saw at most the first 200).
+//   length in tokens BEFORE truncation to max-length (the model saw at most 200 of them: the last
+//   200 in runs with --truncate end).
 
 import CourseData
 import Foundation

@@ -135,10 +135,10 @@ func lstmSections() -> LSTMFigures {
 
     if !baseReviews.isEmpty {
         f.accuracyByReviewLength = accuracyByLength(baseReviews, probabilities: baseProbabilities)
-        print("\nbase model's test accuracy by review length (tokens before truncation; the model reads the first \(base?.metrics.options.maxLength ?? 0)):")
+        print("\nbase model's test accuracy by review length (tokens before truncation; the model reads \(base?.metrics.options.tokensRead ?? "all")):")
         print(tableRow("length", 12, ["reviews", "accuracy"]))
         for r in f.accuracyByReviewLength { print(tableRow(r.bucket, 12, [String(r.count), percent(r.accuracy)])) }
-        var chart = Chart(title: "Test accuracy by review length (base BiLSTM, reads the first \(base?.metrics.options.maxLength ?? 0) tokens)",
+        var chart = Chart(title: "Test accuracy by review length (base BiLSTM, reads \(base?.metrics.options.tokensRead ?? "all") tokens)",
                           xLabel: "review length (tokens)", yLabel: "accuracy (%)")
         chart.add(.bars(labels: f.accuracyByReviewLength.map(\.bucket), series: [("base BiLSTM", f.accuracyByReviewLength.map { 100 * $0.accuracy })]))
         chart.yRange = (50, 100)
