@@ -26,7 +26,7 @@ help:
 	@echo "  make setup                     install OpenBLAS and gnuplot if missing (apt)"
 	@echo "  make lessonN                   run lesson N's walkthrough on your exercises (release build)"
 	@echo "  make lessonN TRACK=solutions   ... on the reference solutions"
-	@echo "  make lesson6 RUNS=0            lesson 6 without training its models first (about 30 minutes the first time)"
+	@echo "  make lesson6 RUNS=0            lesson 6 without training its models first (about 9 minutes the first time)"
 	@echo "  make check                     test your exercises: per-test results and a progress table"
 	@echo "  make check LESSON=N            ... lesson N only"
 	@echo
@@ -61,7 +61,7 @@ grade: tools
 	@$(COURSE) grade $(if $(SUBMISSION),--submission "$(SUBMISSION)") $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
 
 # Lesson 6 judges trained models: the `sentiment train` runs of Tools/ablations.sh, cached in
-# out/lesson6/runs (about 30 minutes on 2 cores the first time, seconds afterwards). RUNS=0
+# out/lesson6/runs (about 9 minutes on 2 cores the first time, seconds afterwards). RUNS=0
 # skips them; the walkthrough then draws what needs no run and prints each missing command.
 lesson6: tools
 	@if [[ "$(RUNS)" != 0 ]]; then \
