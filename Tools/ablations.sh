@@ -82,7 +82,7 @@ fi
 
 if [[ "$what" == sweep || "$what" == all ]]; then
     # Learning rate x batch size, chosen on the validation split; a smaller subset and model.
-    for lr in 0.0003 0.001 0.003 0.01 0.03; do
+    for lr in 0.0003 0.001 0.003 0.01 0.03 0.1; do
         for bs in 16 32 64; do
             run "sweep-lr$lr-bs$bs" --dataset imdb --limit 2000 --max-length 150 --truncate end --vocabulary-size 50000 \
                 --dropout 0.5 --hidden 32 --epochs 3 --patience 0 --batch-size "$bs" --lr "$lr" --seed 1 --no-bidirectional --pooling max --embedding glove-finetune

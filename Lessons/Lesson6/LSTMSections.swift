@@ -273,7 +273,7 @@ func lstmSections() -> LSTMFigures {
 
     // The learning-rate x batch-size sweep -------------------------------------------------------
     heading("Learning rate x batch size (smaller subset and model; chosen on validation accuracy)")
-    let rates = [0.0003, 0.001, 0.003, 0.01, 0.03], batches = [16, 32, 64]
+    let rates = [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1], batches = [16, 32, 64]
     for lr in rates {
         for bs in batches {
             let name = "sweep-lr\(lr)-bs\(bs)"
