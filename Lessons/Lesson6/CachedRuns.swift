@@ -18,41 +18,10 @@ let runsDirectory: String = {
     return courseRoot + (track.hasPrefix("solution") ? "/out/lesson6/runs" : "/out/lesson6/runs-\(track)")
 }()
 
-/// The part of a run's metrics.json (Lesson 5's SentimentMetrics) this walkthrough reads. Its
-/// own type, so that options Lesson 5 adds later do not make older cached runs unreadable.
-struct RunMetrics: Decodable {
-    struct Options: Decodable {
-        var dataset: SentimentDataset
-        var seed: UInt64
-        var limit: Int?
-        var maxLength: Int
-        /// nil in runs made before the option existed, which kept the start of a review.
-        var truncation: Truncation?
-        var amazonDirectory: String?
-
-        /// "the first 200" or "the last 200": the tokens of a long review the model read.
-        var tokensRead: String { "the \(truncation == .end ? "last" : "first") \(maxLength)" }
-    }
-    var testAccuracy: Double
-    var f1: Double
-    var rocAUC: Double?
-    var testReviews: Int
-    var epochs: Int
-    var bestEpoch: Int
-    var trainingMinutes: Double
-    var parameterCount: Int
-    var options: Options
-
-    enum CodingKeys: String, CodingKey {
-        case testAccuracy = "test_accuracy", f1, rocAUC = "roc_auc", testReviews = "test_reviews", epochs
-        case bestEpoch = "best_epoch", trainingMinutes = "training_minutes", parameterCount = "parameter_count", options
-    }
-}
-
 struct CachedRun {
     var name: String
     var folder: String
-    var metrics: RunMetrics
+    var metrics: RunRecord
     /// The command that made the run (command.txt), as Tools/ablations.sh ran it.
     var command: String
     /// Every epoch's train and validation figures (from last.ckpt's metadata).
@@ -63,11 +32,10 @@ struct CachedRun {
     static func load(_ name: String) -> CachedRun? {
         let folder = "\(runsDirectory)/\(name)"
         do {
-            guard let data = FileManager.default.contents(atPath: "\(folder)/metrics.json") else {
+            guard let metrics = try RunRecord.read("\(folder)/metrics.json") else {
                 print("  [\(name)] not trained yet: run `make lesson6` or Tools/ablations.sh (it caches into \(folder))")
                 return nil
             }
-            let metrics = try JSONDecoder().decode(RunMetrics.self, from: data)
             let command = (try? String(contentsOfFile: "\(folder)/command.txt", encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? "(command.txt missing)"
             let last = try Checkpoint.read(from: "\(folder)/last.ckpt")

@@ -6,6 +6,52 @@
 // metrics.json. SentimentDataTests checks that it agrees with prepare.
 
 import CourseData
+import Foundation
+import TensorCore
+
+/// What a run's metrics.json (SentimentMetrics, written by `sentiment train`) says about the run,
+/// read tolerantly: only these fields, every later option optional, so a run made by an older
+/// version of the tool stays readable. `sentiment eval`/`deploy` and Lesson 6 read runs through it.
+public struct RunRecord: Decodable, Sendable {
+    public struct Options: Decodable, Sendable {
+        public var dataset: SentimentDataset
+        public var seed: UInt64
+        public var limit: Int?
+        public var maxLength: Int
+        /// nil in runs made before the option existed, which kept the start of a review.
+        public var truncation: Truncation?
+        public var amazonDirectory: String?
+
+        /// "the first 200" or "the last 200": the tokens of a long review the model read.
+        public var tokensRead: String { "the \(truncation == .end ? "last" : "first") \(maxLength)" }
+    }
+    public var testAccuracy: Double
+    public var f1: Double
+    public var rocAUC: Double?
+    public var testReviews: Int
+    public var epochs: Int
+    public var bestEpoch: Int
+    public var trainingMinutes: Double
+    public var parameterCount: Int
+    public var options: Options
+
+    enum CodingKeys: String, CodingKey {
+        case testAccuracy = "test_accuracy", f1, rocAUC = "roc_auc", testReviews = "test_reviews", epochs
+        case bestEpoch = "best_epoch", trainingMinutes = "training_minutes", parameterCount = "parameter_count", options
+    }
+
+    /// The record in `path`; nil when there is no such file. A file that is there but cannot be
+    /// read as a metrics.json is an error naming it.
+    public static func read(_ path: String) throws -> RunRecord? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read") }
+        do {
+            return try JSONDecoder().decode(RunRecord.self, from: data)
+        } catch {
+            throw InputError(file: path, "not a metrics.json written by `sentiment train` (\(error))")
+        }
+    }
+}
 
 public enum RunTestSplit {
     /// The test split of a run made with `--dataset dataset --limit limit --seed seed`, and where

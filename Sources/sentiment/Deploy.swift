@@ -22,14 +22,7 @@ struct Deploy: ParsableCommand {
             metrics.json beside the checkpoint. Time it in a release build (swift build -c release).
             """)
 
-    @Option(help: "A checkpoint written by train (its vocabulary.json must be beside it).")
-    var model: String
-    @Option(help: "imdb, amazon, amazon-full or generated (default: the run's, from metrics.json beside the checkpoint).")
-    var dataset: SentimentDataset?
-    @Option(help: "The test subset as `train --limit N` took it (default: the run's).")
-    var limit: Int?
-    @Option(help: "The seed of that subset and of generated reviews (default: the run's, else 1).")
-    var seed: UInt64?
+    @OptionGroup var split: JudgedSplitOptions
     @Option(name: .customLong("latency-reviews"), help: "Reviews timed one at a time: the first ones of the test split.")
     var latencyReviews = 300
     @Option(name: .customLong("batch-size"), help: "Reviews per batch for the throughput and the accuracies.")
@@ -42,7 +35,6 @@ struct Deploy: ParsableCommand {
     func validate() throws {
         guard latencyReviews >= 1 else { throw ValidationError("--latency-reviews must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
     func run() throws {
@@ -51,7 +43,7 @@ struct Deploy: ParsableCommand {
         #endif
         // Read and prepare first, so that a bad checkpoint, vocabulary or output folder stops
         // before the data set is loaded.
-        let saved = try Deployment.loadModel(checkpointPath: model)
+        let saved = try Deployment.loadModel(checkpointPath: split.model)
         for path in [int8Out, json].compactMap({ $0 }) {
             let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
             do {
@@ -60,10 +52,9 @@ struct Deploy: ParsableCommand {
                 throw InputError(file: path, "cannot create its folder \(parent.path): \(error.localizedDescription)")
             }
         }
-        let folder = URL(fileURLWithPath: model).deletingLastPathComponent()
-        let split = try JudgedTestSplit.resolve(model: model, savedDataset: saved.description.dataset, dataset: dataset,
-                                                limit: limit, seed: seed, amazonDirectory: nil)
-        let reviews = split.reviews
+        let folder = URL(fileURLWithPath: split.model).deletingLastPathComponent()
+        let judged = try split.resolve(savedDataset: saved.description.dataset)
+        let reviews = judged.reviews
 
         // The Float32 weights file exists only to be measured; the int8 one stays where --int8-out says.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sentiment-deploy-\(ProcessInfo.processInfo.processIdentifier)")
@@ -76,10 +67,10 @@ struct Deploy: ParsableCommand {
             float32Path: scratch.appendingPathComponent("model-float32.ckpt").path,
             int8Path: int8Out ?? scratch.appendingPathComponent("model-int8.bin").path,
             latencyReviews: latencyReviews, batchSize: batchSize)
-        let d = try Deployment.measure(checkpointPath: model, reviews: reviews, settings: settings)
+        let d = try Deployment.measure(checkpointPath: split.model, reviews: reviews, settings: settings)
         Deployment.report(d, float32File: "measured, not kept", int8File: int8Out ?? "measured, not kept").forEach { print($0) }
 
-        if let check = split.agreement(accuracy: d.float32Accuracy, reviews: d.testReviews) { print(check) }
+        if let check = judged.agreement(accuracy: d.float32Accuracy, reviews: d.testReviews) { print(check) }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -3,10 +3,35 @@
 // wrote beside the checkpoint). Judging a model on reviews it trained on (the Amazon sample's
 // training part, say) would report a figure its run never measured.
 
+import ArgumentParser
 import CourseData
 import Foundation
 import Lesson5
 import TensorCore
+
+/// --model and the split's options, shared by `eval` and `deploy`.
+struct JudgedSplitOptions: ParsableArguments {
+    @Option(help: "A checkpoint written by train (its vocabulary.json must be beside it).")
+    var model: String
+    @Option(help: "imdb, amazon, generated or amazon-full (default: the run's, from metrics.json beside the checkpoint).")
+    var dataset: SentimentDataset?
+    @Option(help: "The test subset as `train --limit N` took it (default: the run's).")
+    var limit: Int?
+    @Option(help: "The seed of that subset, of the Amazon sample's test part and of generated reviews (default: the run's, else 1).")
+    var seed: UInt64?
+    @Option(name: .customLong("amazon-dir"), help: "amazon-full: the folder of Zhang's test.csv (default: the run's, else as for train).")
+    var amazonDir: String?
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    /// The split for the model saved as `model` (whose description names its data set).
+    func resolve(savedDataset: String) throws -> JudgedTestSplit {
+        try JudgedTestSplit.resolve(model: model, savedDataset: savedDataset, dataset: dataset, limit: limit, seed: seed,
+                                    amazonDirectory: amazonDir)
+    }
+}
 
 struct JudgedTestSplit {
     var dataset: SentimentDataset
@@ -15,7 +40,7 @@ struct JudgedTestSplit {
     var reviews: [Review]
     var source: String
     /// The run's metrics.json, when it is there.
-    var recorded: RunTestRecord?
+    var recorded: RunRecord?
     var metricsPath: String
     /// No choice was given on the command line: this is the run's own test split.
     var isRunsOwn: Bool
@@ -24,7 +49,7 @@ struct JudgedTestSplit {
                         amazonDirectory: String?) throws -> JudgedTestSplit {
         let folder = URL(fileURLWithPath: model).deletingLastPathComponent()
         let metricsPath = folder.appendingPathComponent("metrics.json").path
-        let recorded = try RunTestRecord.read(metricsPath)
+        let recorded = try RunRecord.read(metricsPath)
         let chosenDataset = dataset ?? recorded?.options.dataset ?? SentimentDataset(rawValue: savedDataset) ?? .imdb
         let chosenLimit = limit ?? recorded?.options.limit
         let chosenSeed = seed ?? recorded?.options.seed ?? 1
@@ -50,34 +75,5 @@ struct JudgedTestSplit {
                              100 * recorded.testAccuracy, recorded.testReviews)
                     : String(format: "MISMATCH: %@ says %.2f%% on %d reviews; this is not the test split the run used.",
                              metricsPath as NSString, 100 * recorded.testAccuracy, recorded.testReviews)
-    }
-}
-
-/// The part of a run's metrics.json (Lesson 5's SentimentMetrics) that names its test split. Its
-/// own type, so that options train gains later do not make older runs unreadable.
-struct RunTestRecord: Decodable {
-    struct Options: Decodable {
-        var dataset: SentimentDataset
-        var seed: UInt64
-        var limit: Int?
-        var amazonDirectory: String?
-    }
-    var options: Options
-    var testAccuracy: Double
-    var testReviews: Int
-
-    enum CodingKeys: String, CodingKey {
-        case options, testAccuracy = "test_accuracy", testReviews = "test_reviews"
-    }
-
-    /// nil when there is no such file; a file that is there but unreadable is an error.
-    static func read(_ path: String) throws -> RunTestRecord? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read") }
-        do {
-            return try JSONDecoder().decode(RunTestRecord.self, from: data)
-        } catch {
-            throw InputError(file: path, "not a metrics.json written by train (\(error)); move it away and give --dataset, --limit and --seed")
-        }
     }
 }

@@ -147,28 +147,17 @@ struct Train: ParsableCommand {
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Evaluate a saved model on a data set's test split.")
 
-    @Option(help: "A checkpoint written by train (its vocabulary.json must be beside it).")
-    var model: String
-    @Option(help: "imdb, amazon, generated or amazon-full (default: the run's, from metrics.json beside the checkpoint).")
-    var dataset: SentimentDataset?
-    @Option(help: "The test subset as `train --limit N` took it (default: the run's).")
-    var limit: Int?
-    @Option(help: "The seed of that subset, of the Amazon sample's test part and of generated reviews (default: the run's, else 1).")
-    var seed: UInt64?
-    @Option(name: .customLong("amazon-dir"), help: "amazon-full: the folder of Zhang's test.csv (default: the run's, else as for train).")
-    var amazonDir: String?
+    @OptionGroup var split: JudgedSplitOptions
 
     func run() throws {
-        let saved = try SavedSentimentModel(checkpointPath: model)
-        let split = try JudgedTestSplit.resolve(model: model, savedDataset: saved.description.dataset, dataset: dataset,
-                                                limit: limit, seed: seed, amazonDirectory: amazonDir)
+        let saved = try SavedSentimentModel(checkpointPath: split.model)
+        let split = try self.split.resolve(savedDataset: saved.description.dataset)
         let p = saved.predict(split.reviews.map(\.text))
         let labels = split.reviews.map(\.label)
         let report = ClassificationReport(labels: labels, scores: p, threshold: Float(0.5))
-        print("\(model) on \(split.dataset.rawValue) (\(split.reviews.count) reviews):")
+        print("\(self.split.model) on \(split.dataset.rawValue) (\(split.reviews.count) reviews):")
         print(report)
-        let correct = zip(labels, p).filter { ($1 >= 0.5 ? 1 : 0) == $0 }.count
-        if let check = split.agreement(accuracy: Double(correct) / Double(labels.count), reviews: labels.count) { print(check) }
+        if let check = split.agreement(accuracy: report.accuracy, reviews: labels.count) { print(check) }
     }
 }
 
