@@ -18,8 +18,8 @@ extension LSTM {
     /// forward with the batch split into `groups` groups of sequences, one thread each.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public func forwardSharded(_ x: Tensor<T>, lengths: [Int], groups: Int, training: Bool, rng: inout SeededRNG)
-        -> (output: Tensor<T>, final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
+    public func forwardSharded(_ x: Tensor<T>, lengths: [Int], initial: StackedState?, groups: Int, training: Bool,
+                               rng: inout SeededRNG) -> (output: Tensor<T>, final: StackedState, cache: Cache) {
         let byLength = lengths.indices.sorted { lengths[$0] != lengths[$1] ? lengths[$0] > lengths[$1] : $0 < $1 }
         let members = (0..<groups).map { g in stride(from: g, to: byLength.count, by: groups).map { byLength[$0] }.sorted() }
         // Each group draws its dropout masks from its own generator, seeded from `rng`.
@@ -27,6 +27,7 @@ extension LSTM {
         let results = Parallel.map(groups) { g in
             var groupRNG = SeededRNG(seed: seeds[g])
             return forwardStack(selectBatch(x, members[g]), lengths: members[g].map { lengths[$0] },
+                                initial: initial.map { (selectBatch($0.h, members[g]), selectBatch($0.c, members[g])) },
                                 training: training, rng: &groupRNG)
         }
         let (t, b) = (x.shape[0], x.shape[1])
@@ -43,24 +44,29 @@ extension LSTM {
     /// backward for a cache made by forwardSharded: each group on its thread, gradients summed.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public func backwardSharded(dOutput: Tensor<T>, dFinalH: Tensor<T>?, cache: Cache) -> (dx: Tensor<T>, grads: [[LSTMParameters<T>]]) {
+    public func backwardSharded(dOutput: Tensor<T>, dFinal: StackedState?, cache: Cache)
+        -> (dx: Tensor<T>, dInitial: StackedState, grads: [[LSTMParameters<T>]]) {
         let members = cache.shardBatches
         let results = Parallel.map(members.count) { g in
-            backwardStack(dOutput: selectBatch(dOutput, members[g]), dFinalH: dFinalH.map { selectBatch($0, members[g]) },
+            backwardStack(dOutput: selectBatch(dOutput, members[g]),
+                          dFinal: dFinal.map { (selectBatch($0.h, members[g]), selectBatch($0.c, members[g])) },
                           cache: cache.shards[g])
         }
         var dx = Tensor<T>(shape: [cache.timeSteps, cache.batchSize, inputSize])
+        var dh0 = Tensor<T>(shape: [numLayers * directions, cache.batchSize, hiddenSize]), dc0 = dh0
         var grads = results[0].grads
         // One BLAS thread for the sums too: see Parallel.withBLASThreads.
         Parallel.withBLASThreads(1) {
             for (g, r) in results.enumerated() {
                 placeBatch(r.dx, members[g], into: &dx)
+                placeBatch(r.dInitial.h, members[g], into: &dh0)
+                placeBatch(r.dInitial.c, members[g], into: &dc0)
                 if g > 0 {
                     for l in grads.indices { for d in grads[l].indices { grads[l][d].add(r.grads[l][d], scaledBy: 1) } }
                 }
             }
         }
-        return (dx, grads)
+        return (dx, (dh0, dc0), grads)
     }
 }
 

@@ -7,13 +7,16 @@
 //     input of layer 0        x                                     [T, B, E]
 //     input of layer l > 0    dropout(output of layer l - 1)        [T, B, D·H]  (training only)
 //     output of layer l       [forward output | reverse output]     [T, B, D·H]
+//     initial h, c            row l·D + d: layer l, direction d     [L·D, B, H]  (PyTorch's h0, c0; zeros if nil)
 //     final h, c              row l·D + d: layer l, direction d     [L·D, B, H]  (PyTorch's h_n, c_n)
 //
 // The reverse direction starts at each sequence's own last real token (PackedLayout). The two
 // directions of a layer do not depend on each other, so they run on two threads at once; a
 // one-directional LSTM splits its batch over two threads instead (BatchShards.swift, section 9).
 // Backward goes from the top layer down; a layer's input gradient is the sum of its two
-// directions' dx, which dropout's mask then carries to the layer below.
+// directions' dx, which dropout's mask then carries to the layer below. Row l·D + d of ∂L/∂h_n
+// and ∂L/∂c_n enters layer l's direction d at its final state, and that direction's dInitial
+// is row l·D + d of ∂L/∂h0 and ∂L/∂c0, as nn.LSTM's h0.grad and c0.grad are.
 
 import Dispatch
 import Lesson3
@@ -83,59 +86,95 @@ public struct LSTM<T: TensorScalar>: Sendable {
         }
     }
 
+    /// Initial or final h and c of every layer and direction, as nn.LSTM passes them: h, c
+    /// [L·D, B, H] each, row l·D + d for layer l, direction d.
+    public typealias StackedState = (h: Tensor<T>, c: Tensor<T>)
+
     // @_specialize: Float and Double versions are compiled here, so even a generic caller (a
     // closure run on another thread) reaches specialised code, never protocol witnesses in the
     // time loop.
-    /// x: [T, B, E], lengths: B values in 1...T -> output of the last layer [T, B, D·H] (zero at
-    /// padded steps), final h and c [L·D, B, H], and the cache. `rng` draws the dropout masks.
+    /// x: [T, B, E], lengths: B values in 1...T, initial: (h0, c0) [L·D, B, H] each (zeros if
+    /// nil) -> output of the last layer [T, B, D·H] (zero at padded steps), final (h_n, c_n)
+    /// [L·D, B, H] each, and the cache. `rng` draws the dropout masks.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public func forward(_ x: Tensor<T>, lengths: [Int], training: Bool, rng: inout SeededRNG)
-        -> (output: Tensor<T>, final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
+    public func forward(_ x: Tensor<T>, lengths: [Int], initial: StackedState? = nil, training: Bool, rng: inout SeededRNG)
+        -> (output: Tensor<T>, final: StackedState, cache: Cache) {
         precondition(x.rank == 3 && x.shape[2] == inputSize, "LSTM.forward: x must be [T, B, \(inputSize)], got \(x.shape)")
         precondition(lengths.count == x.shape[1], "LSTM.forward: \(lengths.count) lengths for a batch of \(x.shape[1]) (x \(x.shape))")
+        if let initial {
+            let shape = [numLayers * directions, x.shape[1], hiddenSize]
+            precondition(initial.h.shape == shape && initial.c.shape == shape,
+                         "LSTM.forward: initial h and c must be \(shape), got \(initial.h.shape) and \(initial.c.shape)")
+        }
         let groups = directions == 1 ? min(batchShards, lengths.count) : 1
         if groups > 1 {
-            return forwardSharded(x, lengths: lengths, groups: groups, training: training, rng: &rng)
+            return forwardSharded(x, lengths: lengths, initial: initial, groups: groups, training: training, rng: &rng)
         }
-        return forwardStack(x, lengths: lengths, training: training, rng: &rng)
+        return forwardStack(x, lengths: lengths, initial: initial, training: training, rng: &rng)
     }
 
     /// forward for the whole batch at once: layer after layer, both directions of a layer on two
     /// threads.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public func forwardStack(_ x: Tensor<T>, lengths: [Int], training: Bool, rng: inout SeededRNG)
-        -> (output: Tensor<T>, final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
+    public func forwardStack(_ x: Tensor<T>, lengths: [Int], initial: StackedState?, training: Bool, rng: inout SeededRNG)
+        -> (output: Tensor<T>, final: StackedState, cache: Cache) {
         unimplemented("LSTM.forward", lesson: 4, see: "section 5")
     }
 
-    /// dOutput = ∂L/∂output [T, B, D·H], dFinalH = ∂L/∂h_n [L·D, B, H] (nil: zero)
-    /// -> dx [T, B, E] and the gradients of every parameter, grads[l][d].
+    /// dOutput = ∂L/∂output [T, B, D·H], dFinalH = ∂L/∂h_n and dFinalC = ∂L/∂c_n [L·D, B, H]
+    /// (nil: zero) -> dx [T, B, E], dInitial = ∂L/∂(h0, c0) [L·D, B, H] each, and the gradients
+    /// of every parameter, grads[l][d].
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public func backward(dOutput: Tensor<T>, dFinalH: Tensor<T>?, cache: Cache)
-        -> (dx: Tensor<T>, grads: [[LSTMParameters<T>]]) {
+    public func backward(dOutput: Tensor<T>, dFinalH: Tensor<T>?, dFinalC: Tensor<T>? = nil, cache: Cache)
+        -> (dx: Tensor<T>, dInitial: StackedState, grads: [[LSTMParameters<T>]]) {
         let (b, h) = (cache.batchSize, hiddenSize)
         precondition(dOutput.shape == [cache.timeSteps, b, directions * h],
                      "LSTM.backward: dOutput must be [\(cache.timeSteps), \(b), \(directions * h)], got \(dOutput.shape)")
-        if let dFinalH {
-            precondition(dFinalH.shape == [numLayers * directions, b, h],
-                         "LSTM.backward: dFinalH must be [\(numLayers * directions), \(b), \(h)], got \(dFinalH.shape)")
+        let stateShape = [numLayers * directions, b, h]
+        for (name, given) in [("dFinalH", dFinalH), ("dFinalC", dFinalC)] {
+            if let given {
+                precondition(given.shape == stateShape, "LSTM.backward: \(name) must be \(stateShape), got \(given.shape)")
+            }
         }
+        // One of the two may be nil: it is zero then.
+        let dFinal: StackedState? = dFinalH == nil && dFinalC == nil
+            ? nil : (dFinalH ?? .zeros(stateShape), dFinalC ?? .zeros(stateShape))
         if !cache.shards.isEmpty {
-            return backwardSharded(dOutput: dOutput, dFinalH: dFinalH, cache: cache)
+            return backwardSharded(dOutput: dOutput, dFinal: dFinal, cache: cache)
         }
-        return backwardStack(dOutput: dOutput, dFinalH: dFinalH, cache: cache)
+        return backwardStack(dOutput: dOutput, dFinal: dFinal, cache: cache)
     }
 
-    /// backward for a cache made by forwardStack.
+    /// backward for a cache made by forwardStack. dFinal = ∂L/∂(h_n, c_n) [L·D, B, H] each
+    /// (nil: zero).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public func backwardStack(dOutput: Tensor<T>, dFinalH: Tensor<T>?, cache: Cache)
-        -> (dx: Tensor<T>, grads: [[LSTMParameters<T>]]) {
+    public func backwardStack(dOutput: Tensor<T>, dFinal: StackedState?, cache: Cache)
+        -> (dx: Tensor<T>, dInitial: StackedState, grads: [[LSTMParameters<T>]]) {
         unimplemented("LSTM.backward", lesson: 4, see: "section 5")
     }
+}
+
+/// Row `index` of stacked states: h, c [R, B, H] each -> LSTMState [B, H]. For nn.LSTM's h0, c0,
+/// h_n and c_n, row l·D + d belongs to layer l, direction d.
+public func stateRow<T: TensorScalar>(_ stacked: (h: Tensor<T>, c: Tensor<T>), _ index: Int) -> LSTMState<T> {
+    precondition(stacked.h.rank == 3 && stacked.h.shape == stacked.c.shape && (0..<stacked.h.shape[0]).contains(index),
+                 "stateRow: no row \(index) in h \(stacked.h.shape) and c \(stacked.c.shape)")
+    let size = stacked.h.shape[1] * stacked.h.shape[2], rows = (index * size)..<((index + 1) * size)
+    let shape = Array(stacked.h.shape.dropFirst())
+    return LSTMState(h: Tensor(shape: shape, scalars: Array(stacked.h.scalars[rows])),
+                     c: Tensor(shape: shape, scalars: Array(stacked.c.scalars[rows])))
+}
+
+/// The inverse: states [B, H], one per row, in row order -> h, c [R, B, H] each.
+public func stackStates<T: TensorScalar>(_ states: [LSTMState<T>]) -> (h: Tensor<T>, c: Tensor<T>) {
+    precondition(!states.isEmpty && states.allSatisfy { $0.h.shape == states[0].h.shape },
+                 "stackStates: no states, or states of different shapes")
+    let shape = [states.count] + states[0].h.shape
+    return (Tensor(shape: shape, scalars: states.flatMap(\.h.scalars)), Tensor(shape: shape, scalars: states.flatMap(\.c.scalars)))
 }
 
 /// [T, B, F_1], [T, B, F_2], ... -> [T, B, F_1 + F_2 + ...], side by side along the last axis.

@@ -116,4 +116,27 @@ final class LSTMBatchShardsTests: XCTestCase {
             }
         }
     }
+
+    /// The same with an initial state and gradients at h_n and c_n (3 layers, H = 1): each group
+    /// must get its own sequences' rows of h0 and c0, and dh0, dc0 must come back in batch order.
+    func testLSTMBatchShards_initialState() throws {
+        let f = try loadFixture("lesson4/lstm_state_uni3_h1")
+        var model = try lstm(f)
+        for groups in [1, 2, 3] {
+            model.batchShards = groups
+            var rng = SeededRNG(seed: 0)
+            let r = model.forward(try f.tensor("x"), lengths: try f.ints("lengths"), initial: (try f.tensor("h0"), try f.tensor("c0")),
+                                  training: false, rng: &rng)
+            assertClose(r.output, try f.tensor("output"), tolerance: Tolerance.double, "\(groups) groups: output")
+            try assertStatesClose(r.final, (f.tensor("h_n"), f.tensor("c_n")), model: model, "\(groups) groups: (h_n, c_n)")
+            let back = model.backward(dOutput: try f.tensor("grad_output"), dFinalH: try f.tensor("grad_h_n"),
+                                      dFinalC: try f.tensor("grad_c_n"), cache: r.cache)
+            assertClose(back.dx, try f.tensor("dx"), tolerance: Tolerance.double, "\(groups) groups: dx")
+            try assertStatesClose(back.dInitial, (f.tensor("dh0"), f.tensor("dc0")), model: model, "\(groups) groups: (dh0, dc0)")
+            for l in 0..<3 {
+                assertGradientsClose(back.grads[l][0], try lstmGradients(f, layer: l, reverse: false), tolerance: Tolerance.double,
+                                     "\(groups) groups, layer \(l)")
+            }
+        }
+    }
 }
