@@ -101,10 +101,12 @@ public struct SelfTest {
         if tally.fullyBuilt.isEmpty {
             tally.record("the walkthroughs are built", ok: false, why: "no track built every target (above)")
         }
+        let walkthroughsStart = Date()
         WalkthroughSmokeTest(workspace: workspace, jobs: jobs)
             .run(lessons: lessons, tracks: tally.fullyBuilt) { name, ok, why, seconds in
                 tally.record(name, ok: ok, why: why, seconds: seconds)
             }
+        console.print(console.dim("  walkthroughs: \(formatSeconds(Date().timeIntervalSince(walkthroughsStart))) in all"))
 
         console.print()
         if tally.failures.isEmpty {

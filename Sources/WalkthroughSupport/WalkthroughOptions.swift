@@ -15,7 +15,7 @@ import TensorCore
 public struct WalkthroughOptions: Sendable, Equatable {
     public var lesson: Int
     public var smoke: Bool
-    /// The folder for charts and metrics, absolute; created by `parse`.
+    /// The folder for charts and metrics, absolute (`fromCommandLine` creates it).
     public var outputDirectory: String
 
     /// The environment variable that asks for a smoke run, as --smoke does.
@@ -29,7 +29,8 @@ public struct WalkthroughOptions: Sendable, Equatable {
         """
     }
 
-    /// Reads `arguments` (without the program name) and `environment`; makes the output folder.
+    /// Reads `arguments` (without the program name) and `environment`. A smoke run without --out
+    /// gets a new, empty temporary folder; other folders are left to `fromCommandLine` to create.
     public static func parse(lesson: Int, arguments: [String], environment: [String: String]) throws(WalkthroughUsageError) -> WalkthroughOptions {
         var smoke = isSet(environment[smokeVariable])
         var out: String?
@@ -56,19 +57,20 @@ public struct WalkthroughOptions: Sendable, Equatable {
         } else {
             directory = "\(courseRoot)/out/lesson\(lesson)"
         }
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw WalkthroughUsageError("cannot create the output folder \(directory): \(error)")
-        }
         return WalkthroughOptions(lesson: lesson, smoke: smoke, outputDirectory: directory)
     }
 
-    /// The options of this process; on a bad command line prints the usage and exits (status 2).
+    /// The options of this process, its output folder created; on a bad command line prints the
+    /// usage and exits (status 2).
     public static func fromCommandLine(lesson: Int) -> WalkthroughOptions {
         do {
             let options = try parse(lesson: lesson, arguments: Array(CommandLine.arguments.dropFirst()),
                                     environment: ProcessInfo.processInfo.environment)
+            do {
+                try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
+            } catch {
+                throw WalkthroughUsageError("cannot create the output folder \(options.outputDirectory): \(error)")
+            }
             if options.smoke {
                 print("Smoke run: tiny data and models, every section once; the figures mean nothing. Outputs: \(options.outputDirectory)")
             }
@@ -93,7 +95,7 @@ public struct WalkthroughOptions: Sendable, Equatable {
 
     /// A new, empty folder under the system's temporary folder.
     private static func temporaryFolder(lesson: Int) throws(WalkthroughUsageError) -> String {
-        var template = Array("\(NSTemporaryDirectory())/course-smoke-lesson\(lesson)-XXXXXX".utf8CString)
+        var template = Array("\(NSTemporaryDirectory())course-smoke-lesson\(lesson)-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             throw WalkthroughUsageError("cannot create a temporary folder in \(NSTemporaryDirectory())")
         }
