@@ -63,26 +63,31 @@ public struct WalkthroughOptions: Sendable, Equatable {
     /// The options of this process, its output folder created; on a bad command line prints the
     /// usage and exits (status 2).
     public static func fromCommandLine(lesson: Int) -> WalkthroughOptions {
+        let options: WalkthroughOptions
         do {
-            let options = try parse(lesson: lesson, arguments: Array(CommandLine.arguments.dropFirst()),
-                                    environment: ProcessInfo.processInfo.environment)
-            do {
-                try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
-            } catch {
-                throw WalkthroughUsageError("cannot create the output folder \(options.outputDirectory): \(error)")
-            }
-            if options.smoke {
-                print("Smoke run: tiny data and models, every section once; the figures mean nothing. Outputs: \(options.outputDirectory)")
-            }
-            return options
+            options = try parse(lesson: lesson, arguments: Array(CommandLine.arguments.dropFirst()),
+                                environment: ProcessInfo.processInfo.environment)
         } catch {
-            if let message = error.message {
-                FileHandle.standardError.write(Data("Lesson\(lesson)Walkthrough: \(message)\n\(usage(lesson: lesson))\n".utf8))
-                exit(2)
+            guard let message = error.message else {
+                print(usage(lesson: lesson))
+                exit(0)
             }
-            print(usage(lesson: lesson))
-            exit(0)
+            stop(lesson: lesson, message + "\n" + usage(lesson: lesson))
         }
+        do {
+            try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
+        } catch {
+            stop(lesson: lesson, "cannot create the output folder \(options.outputDirectory): \(error)")
+        }
+        if options.smoke {
+            print("Smoke run: tiny data and models, every section once; the figures mean nothing. Outputs: \(options.outputDirectory)")
+        }
+        return options
+    }
+
+    private static func stop(lesson: Int, _ message: String) -> Never {
+        FileHandle.standardError.write(Data("Lesson\(lesson)Walkthrough: \(message)\n".utf8))
+        exit(2)
     }
 
     /// `full` in a normal run, `smoke` in a smoke run: `walkthrough.sized(5, smoke: 1)` epochs.
