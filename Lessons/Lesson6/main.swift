@@ -314,11 +314,12 @@ if imdb.isReal {
     let imdbProbabilities = imdbTestTokens.map { sigmoid(imdbModel.logit($0)) }
     let imdbOnAmazon = tokensTest.map { sigmoid(imdbModel.logit($0)) }
     let amazonOnIMDB = imdbTestTokens.map { sigmoid(model.logit($0)) }
-    domains.append(DomainRecord(trainedOn: "IMDB train (25,000)", evaluatedOn: "IMDB test (25,000)",
+    let imdbTrain = "IMDB train (\(EpochTable.grouped(imdb.train.count)))", imdbTest = "IMDB test (\(EpochTable.grouped(imdb.test.count)))"
+    domains.append(DomainRecord(trainedOn: imdbTrain, evaluatedOn: imdbTest,
                                 report: ClassificationReport(labels: imdbLabels, scores: imdbProbabilities, threshold: 0.5)))
-    domains.append(DomainRecord(trainedOn: "IMDB train (25,000)", evaluatedOn: "Amazon sample test split",
+    domains.append(DomainRecord(trainedOn: imdbTrain, evaluatedOn: "Amazon sample test split",
                                 report: ClassificationReport(labels: testLabels, scores: imdbOnAmazon, threshold: 0.5)))
-    domains.append(DomainRecord(trainedOn: "Amazon sample train split", evaluatedOn: "IMDB test (25,000)",
+    domains.append(DomainRecord(trainedOn: "Amazon sample train split", evaluatedOn: imdbTest,
                                 report: ClassificationReport(labels: imdbLabels, scores: amazonOnIMDB, threshold: 0.5)))
     let imdbMeanLength = Double(imdbTrainTokens.reduce(0) { $0 + $1.count }) / Double(max(1, imdbTrainTokens.count))
     print(String(format: "IMDB: %d + %d reviews (mean length %.0f tokens against Amazon's %.0f), tokenised and trained in %.0f s",

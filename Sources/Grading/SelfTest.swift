@@ -98,8 +98,8 @@ public struct SelfTest {
         // (d) The walkthroughs: each `make lessonN` runs in smoke mode and writes its charts and metrics.
         console.print()
         console.print(console.bold("4. Walkthroughs run (--smoke, debug build): solutions finish, exercises stop at a stub"))
-        if tally.fullyBuilt.isEmpty {
-            tally.record("the walkthroughs are built", ok: false, why: "no track built every target (above)")
+        for track in [Track.solutions, .exercises] where !tally.fullyBuilt.contains(track) {
+            console.print(console.dim("  (not run on the \(track.rawValue) track: its build failed above)"))
         }
         let walkthroughsStart = Date()
         WalkthroughSmokeTest(workspace: workspace, jobs: jobs)
