@@ -12,6 +12,9 @@ LESSON ?=
 SUBMISSION ?=
 # Seconds a test may run when its grading.json gives no timeLimit (course's default: 60).
 TIME_LIMIT ?=
+# SMOKE=1: `make lessonN` runs the walkthrough's quick smoke mode (what `make test` runs).
+SMOKE ?=
+SMOKE_FLAG := $(if $(filter-out 0,$(SMOKE)),--smoke)
 
 TOOLS_SCRATCH := .build-tools
 COURSE := $(TOOLS_SCRATCH)/debug/course
@@ -27,6 +30,7 @@ help:
 	@echo "  make lessonN                   run lesson N's walkthrough on your exercises (release build)"
 	@echo "  make lessonN TRACK=solutions   ... on the reference solutions"
 	@echo "  make lesson6 RUNS=0            lesson 6 without training its models first (about 9 minutes the first time)"
+	@echo "  make lessonN SMOKE=1           a quick run through every section (tiny data, outputs in a temporary folder)"
 	@echo "  make check                     test your exercises: per-test results and a progress table"
 	@echo "  make check LESSON=N            ... lesson N only"
 	@echo
@@ -64,14 +68,14 @@ grade: tools
 # out/lesson6/runs (about 9 minutes on 2 cores the first time, seconds afterwards). RUNS=0
 # skips them; the walkthrough then draws what needs no run and prints each missing command.
 lesson6: tools
-	@if [[ "$(RUNS)" != 0 ]]; then \
+	@if [[ "$(RUNS)" != 0 && -z "$(SMOKE_FLAG)" ]]; then \
 		echo "Lesson 6 needs trained models: Tools/ablations.sh trains the ones not cached in out/lesson6/runs yet (RUNS=0 skips this)."; \
 		TRACK=$(TRACK) Tools/ablations.sh all || echo "Some runs failed (above); the walkthrough shows what it can without them."; \
 	fi
-	@$(COURSE) lesson 6 --track $(TRACK)
+	@$(COURSE) lesson 6 --track $(TRACK) $(SMOKE_FLAG)
 
 lesson%: tools
-	@$(COURSE) lesson $* --track $(TRACK)
+	@$(COURSE) lesson $* --track $(TRACK) $(SMOKE_FLAG)
 
 exercises: tools
 	@$(COURSE) exercises

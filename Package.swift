@@ -43,6 +43,8 @@ let libraries: [Target] = [
     .target(name: "Gnuplot"),
     .target(name: "Training", dependencies: ["TensorCore", "CourseData", "Gnuplot"], swiftSettings: speed),
     .target(name: "Grading"),
+    // What every walkthrough shares: its options (--smoke, --out), headings, tables, the output folder.
+    .target(name: "WalkthroughSupport", dependencies: ["TensorCore", "Gnuplot"]),
     // XCTest helpers for the lesson tests; only test targets link it.
     .target(name: "CourseTesting", dependencies: ["TensorCore"]),
 ]
@@ -60,7 +62,7 @@ func lessonTargets(_ n: Int) -> [Target] {
     if exists("Lessons/\(lesson)/main.swift") {
         // `make lessonN`: the walkthrough that tells the lesson's story.
         targets.append(.executableTarget(
-            name: "\(lesson)Walkthrough", dependencies: [.target(name: lesson)] + earlier + libs,
+            name: "\(lesson)Walkthrough", dependencies: [.target(name: lesson)] + earlier + libs + ["WalkthroughSupport"],
             path: "Lessons/\(lesson)", exclude: ["README.md"], swiftSettings: speed))
     }
     if exists("Tests/\(lesson)Tests") {
@@ -104,7 +106,7 @@ let package = Package(
         // Timing the data loaders (release builds only make sense): Tools/CSVBenchmark/main.swift.
         .executableTarget(name: "CSVBenchmark", dependencies: ["CourseData", "TensorCore"],
                           path: "Tools/CSVBenchmark", swiftSettings: speed),
-        .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading"]),
+        .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading", "WalkthroughSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -5,22 +5,23 @@
 // 3. How the error of a finite difference depends on ε.
 // 4. A logistic-regression baseline on binary bag-of-words IMDB features, trained with your
 //    Linear, BCE and Adam; test accuracy, a learning curve and metrics.json in out/lesson1/.
+//
+// --smoke: 300 reviews a split and one epoch (make test runs it); --out DIR: another folder.
 
 import CourseData
 import Foundation
 import Gnuplot
 import Lesson1
 import TensorCore
+import Training
+import WalkthroughSupport
 
 let started = Date()
-let outDirectory = courseRoot + "/out/lesson1"
+let walkthrough = WalkthroughOptions.fromCommandLine(lesson: 1)
+let output = OutputFolder(walkthrough.outputDirectory)
 let vocabularyLimit = 30_000
-let epochs = 5
+let epochs = walkthrough.sized(5, smoke: 1)
 let seed: UInt64 = 1
-
-func heading(_ title: String) {
-    print("\n" + title + "\n" + String(repeating: "=", count: title.count))
-}
 
 print("""
 Lesson 1: gradients by hand
@@ -32,7 +33,7 @@ binary cross-entropy. The text is in Lessons/Lesson1/README.md.
 
 // MARK: 1. Stability
 
-heading("1. Why logits: binary cross-entropy at large |z| (Float, target y = 0)")
+heading("1. Why logits: binary cross-entropy at large |z| (Float, target y = 0; README, section 5)")
 print("""
 The textbook formula -[y log σ(z) + (1 - y) log(1 - σ(z))] rounds σ(z) to exactly 1 once z is
 above ~17 in Float, and log(1 - 1) = -inf. The form on logits, max(z, 0) - z·y + log(1 + e^{-|z|}),
@@ -48,11 +49,11 @@ for z: Float in [2, 10, 20, 100, 1e4, -1e4] {
 
 // MARK: 2. Gradient check
 
-heading("2. Gradient check: your backward passes against your centred differences (Double, ε = 1e-5)")
-print("Relative error |a - n| / max(1e-8, |a| + |n|), worst entry; ≤ 1e-7 is correct (README, section 6).\n")
+heading("2. Gradient check: your backward passes against your centred differences (Double, ε = 1e-5; README, section 6)")
+print("Relative error |a - n| / max(1e-8, |a| + |n|), worst entry; ≤ 1e-7 is correct.\n")
 GradientTable.printTable(GradientTable.rows(), threshold: 1e-7)
 
-heading("3. The step ε: truncation error against rounding error")
+heading("3. The step ε: truncation error against rounding error (README, section 6)")
 print("""
 A one-sided difference is off by O(ε), a centred one by O(ε²); both are ruined by rounding once
 ε is tiny (the loss is only known to ~1e-16, divided by ε). Exact dL/dz of BCE at z = 0.8, y = 1:
@@ -61,9 +62,9 @@ GradientTable.printEpsilonSweep()
 
 // MARK: 4. Baseline
 
-heading("4. Logistic regression on binary bag-of-words features")
+heading("4. Logistic regression on binary bag-of-words features (README, section 9)")
 let loadStart = Date()
-let data = CourseDatasets.imdbOrGenerated(seed: seed)
+let data = CourseDatasets.imdbOrGenerated(limitPerSplit: walkthrough.sized(nil, smoke: 300), seed: seed)
 print(data.message)
 if !data.isReal {
     print("""
@@ -128,26 +129,17 @@ print("Most negative words: " + ranked.suffix(12).reversed().map { vocabulary[$0
 
 // MARK: Outputs
 
-try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
-let epochAxis = run.history.map { Double($0.epoch) }
-var chart = Chart(title: "Lesson 1: logistic regression on bag-of-words " + (data.isReal ? "IMDB" : "generated reviews"),
-                  xLabel: "epoch", yLabel: "loss / accuracy")
-chart.add(.line(x: epochAxis, y: run.history.map(\.trainLoss), title: "train loss (mean BCE)"))
-chart.add(.line(x: epochAxis, y: run.history.map(\.validationAccuracy), title: "validation accuracy"))
-chart.add(.line(x: epochAxis, y: run.history.map(\.testAccuracy), title: "test accuracy"))
+var chart = Chart.perEpoch(title: "Lesson 1: logistic regression on bag-of-words " + (data.isReal ? "IMDB" : "generated reviews"),
+                           yLabel: "loss / accuracy", epochs: run.history.map { Double($0.epoch) }, series: [
+                               ("train loss (mean BCE)", run.history.map(\.trainLoss)),
+                               ("validation accuracy", run.history.map(\.validationAccuracy)),
+                               ("test accuracy", run.history.map(\.testAccuracy)),
+                           ])
 chart.yRange = (0, 1)
 chart.legend = "center"
-let chartPath = outDirectory + "/learning_curve.png"
-if Gnuplot.isAvailable {
-    do {
-        try chart.writePNG(to: chartPath, width: 900, height: 560)
-        print("\n" + (try chart.renderText(width: 78, height: 22)))
-        print("Wrote \(chartPath)")
-    } catch {
-        print("Could not draw the learning curve: \(error)")
-    }
-} else {
-    print("\n\(GnuplotError.notInstalled) — skipping \(chartPath).")
+if output.save(chart, "learning_curve.png", width: 900, height: 560) {
+    if let text = try? chart.renderText(width: 78, height: 22) { print("\n" + text) }
+    print("Wrote \(output.file("learning_curve.png"))")
 }
 
 let metrics: [String: Any] = [
@@ -173,8 +165,6 @@ let metrics: [String: Any] = [
          "test_accuracy": $0.testAccuracy, "seconds": $0.seconds] as [String: Any]
     },
 ]
-let metricsPath = outDirectory + "/metrics.json"
-let json = try JSONSerialization.data(withJSONObject: metrics, options: [.prettyPrinted, .sortedKeys])
-try json.write(to: URL(fileURLWithPath: metricsPath), options: .atomic)
-print("Wrote \(metricsPath)")
+try output.writeJSON(metrics, to: "metrics.json")
+print("Wrote \(output.file("metrics.json"))")
 print(String(format: "Done in %.1f s.", Date().timeIntervalSince(started)))

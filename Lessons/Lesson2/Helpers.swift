@@ -22,19 +22,6 @@ final class Stopwatch {
     var total: Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
 }
 
-func heading(_ title: String) {
-    print("\n== \(title) " + String(repeating: "=", count: max(0, 74 - title.count)))
-}
-
-func pad(_ s: String, _ width: Int) -> String {
-    s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
-}
-
-func pad(_ n: Int, _ width: Int) -> String {
-    let s = String(n)
-    return s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
-}
-
 func fixed(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
 
 func percent(_ share: Double) -> String { String(format: "%.1f %%", 100 * share) }
@@ -82,14 +69,10 @@ func tokenizeAll(_ texts: [String], _ tokenizer: Tokenizer) -> [[String]] {
 /// Negative red, positive blue, in every chart (linetypes 1 and 2 are the first two series).
 let classColours = ["set linetype 1 lc rgb '#d62728'", "set linetype 2 lc rgb '#1f77b4'"]
 
-/// Writes `chart` to out/lesson2/<file> and, when asked, draws it in the terminal too.
+/// Writes `chart` to the output folder and, when asked, draws it in the terminal too.
 /// Without gnuplot it says how to install it and the walkthrough goes on.
 func draw(_ chart: Chart, _ file: String, terminal: Bool = false, width: Int = 1000, height: Int = 600) {
-    do {
-        try chart.writePNG(to: "\(outDir)/\(file)", width: width, height: height)
-        print("[chart] \(outDir)/\(file)")
-        if terminal { print(try chart.renderText(width: 100, height: 28)) }
-    } catch {
-        print("[chart] \(file) not drawn: \(error)")
-    }
+    guard output.save(chart, file, width: width, height: height) else { return }
+    print("[chart] \(output.file(file))")
+    if terminal, let text = try? chart.renderText(width: 100, height: 28) { print(text) }
 }

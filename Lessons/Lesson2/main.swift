@@ -4,32 +4,34 @@
 // when present, runs the lesson's tokenizer, vocabulary, padding, embedding and PCA on them,
 // and writes charts (PNG) and summary.json to out/lesson2/. Charts that carry the story are
 // also drawn in the terminal. Sections follow Lessons/Lesson2/README.md.
+// --smoke: 300 reviews a split (make test runs it); --out DIR: another folder.
 
 import CourseData
 import Foundation
 import Gnuplot
 import Lesson2
 import TensorCore
+import WalkthroughSupport
 
 // Line by line even through a pipe (make, the course tool), so progress shows as it happens
 // and a stub's message lands after the output that led to it.
 setvbuf(stdout, nil, _IOLBF, 0)
 
-let outDir = courseRoot + "/out/lesson2"
+let walkthrough = WalkthroughOptions.fromCommandLine(lesson: 2)
+let output = OutputFolder(walkthrough.outputDirectory)
 let clock = Stopwatch()
 var summary: [String: Any] = [:]
-try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
 
 // MARK: 1. The data
 
 heading("1. The data")
-let data = CourseDatasets.imdbOrGenerated()
+let data = CourseDatasets.imdbOrGenerated(limitPerSplit: walkthrough.sized(nil, smoke: 300))
 print(data.message)
 let datasetName = data.isReal ? "IMDB" : "generated reviews"
 var amazon: [Review] = []
 if FileManager.default.fileExists(atPath: Amazon.sharedSamplePath) {
     do {
-        amazon = try Amazon.loadFastText(Amazon.sharedSamplePath)
+        amazon = Array(try Amazon.loadFastText(Amazon.sharedSamplePath).prefix(walkthrough.sized(.max, smoke: 300)))
         print("Amazon polarity sample (Zhang et al. 2015): \(amazon.count) reviews from \(Amazon.sharedSamplePath)")
     } catch {
         print("The Amazon sample could not be read: \(error)")
@@ -185,7 +187,7 @@ print("  coverage of running text: train \(percent(trainCoverage)), test \(perce
 if !amazonTokens.isEmpty {
     print("  coverage of the Amazon sample: \(percent(vocabulary.coverage(of: amazonTokens))) (another domain: products, not films)")
 }
-let vocabularyPath = outDir + "/vocabulary.json"
+let vocabularyPath = output.file("vocabulary.json")
 try vocabulary.save(to: vocabularyPath)
 let reloaded = try Vocabulary.load(from: vocabularyPath)
 print("  saved to \(vocabularyPath) and loaded back: \(reloaded == vocabulary ? "identical" : "DIFFERENT")")
@@ -372,8 +374,8 @@ if let glove = gloveMatrix {
     for (i, w) in words.enumerated() {
         csv += "\(w.0),\(w.1 == 1 ? "positive" : "negative"),\(z3[i, 0]),\(z3[i, 1]),\(z3[i, 2])\n"
     }
-    try csv.write(toFile: outDir + "/glove_pca3.csv", atomically: true, encoding: .utf8)
-    print("3-D coordinates of every word: \(outDir)/glove_pca3.csv")
+    try output.writeText(csv, to: "glove_pca3.csv")
+    print("3-D coordinates of every word: \(output.file("glove_pca3.csv"))")
     summary["pca"] = ["words": words.count, "explainedVarianceRatio2": pca2.explainedVarianceRatio,
                       "explainedVarianceRatio3": pca3.explainedVarianceRatio, "medianCutAgreement": separations]
 } else {
@@ -384,6 +386,5 @@ if let glove = gloveMatrix {
 
 heading("Summary")
 summary["seconds"] = clock.total
-let json = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys])
-try json.write(to: URL(fileURLWithPath: outDir + "/summary.json"), options: .atomic)
-print("Charts and summary.json in \(outDir)/ (\(fixed(clock.total, 1)) s in all)")
+try output.writeJSON(summary, to: "summary.json")
+print("Charts and summary.json in \(output.path)/ (\(fixed(clock.total, 1)) s in all)")

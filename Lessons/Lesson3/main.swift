@@ -7,19 +7,19 @@
 // 4. Float against Double.
 // 5. The gates at work: a hand-set LSTM unit as a latch over a toy sequence (out/lesson3/gates.png).
 // 6. The further exercises, RNNCell and GRUCell, checked the same way.
+//
+// It needs no data and takes seconds, so --smoke (make test) runs it unchanged; --out DIR writes elsewhere.
 
 import Foundation
 import Gnuplot
 import Lesson3
 import TensorCore
+import WalkthroughSupport
 
 let started = Date()
-let outDirectory = courseRoot + "/out/lesson3"
+let walkthrough = WalkthroughOptions.fromCommandLine(lesson: 3)
+let output = OutputFolder(walkthrough.outputDirectory)
 let tolerance = 1e-7
-
-func heading(_ title: String) {
-    print("\n" + title + "\n" + String(repeating: "=", count: title.count))
-}
 
 print("""
 Lesson 3: the LSTM cell, forward and backward by hand
@@ -34,7 +34,7 @@ against PyTorch and against finite differences. The text is in Lessons/Lesson3/R
 
 // MARK: 1. Derivation
 
-heading("1. The derivation with numbers (your LSTMCell.forward, gateGradients and backward)")
+heading("1. The derivation with numbers (your LSTMCell.forward, gateGradients and backward; README, sections 3 to 5)")
 Derivation.run()
 
 // MARK: 2. PyTorch
@@ -82,7 +82,7 @@ for shape in shapes {
 
 // MARK: 3. Gradient check
 
-heading("3. Gradient check of your backward pass, gate by gate (Double)")
+heading("3. Gradient check of your backward pass, gate by gate (Double; README, section 6)")
 print("""
 Every parameter is checked one gate block at a time (rows k·H..<(k+1)·H), so a mistake shows up
 as "weight_hh, forget gate (f)". Loss L = Σ h'⊙Gh + Σ c'⊙Gc with random Gh, Gc; relative error
@@ -145,19 +145,17 @@ func writeGradcheck(_ cells: [String: [GateGradientCheckRow]]) {
         "all_ok": cells.values.allSatisfy { $0.allSatisfy { $0.result.passed(tolerance: tolerance) } },
     ]
     do {
-        try FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
-        let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys])
-        try data.write(to: URL(fileURLWithPath: outDirectory + "/gradcheck.json"), options: .atomic)
+        try output.writeJSON(doc, to: "gradcheck.json")
     } catch {
-        print("Could not write \(outDirectory)/gradcheck.json: \(error)")
+        print("Could not write \(output.file("gradcheck.json")): \(error)")
     }
 }
 writeGradcheck(["lstm": lstmRows])
-print("Wrote \(outDirectory)/gradcheck.json")
+print("Wrote \(output.file("gradcheck.json"))")
 
 // MARK: 4. Float
 
-heading("4. Float against Double")
+heading("4. Float against Double (README, section 7)")
 let floatCell = LSTMCell<Float>(parameters: LSTMParameters<Float>(checkCell.parameters))
 let (floatNext, floatCache) = floatCell.forward(Tensor<Float>(checkX), state: LSTMState<Float>(checkState))
 let (floatDx, _, floatGrads) = floatCell.backward(dh: Tensor<Float>(checkUpstream.h), dc: Tensor<Float>(checkUpstream.c), cache: floatCache)
@@ -172,7 +170,7 @@ print("Float keeps ~7 digits: agreement to a few 1e-6 is what a correct cell sho
 
 // MARK: 5. Gates at work
 
-heading("5. The gates at work: a hand-set LSTM unit as a latch")
+heading("5. The gates at work: a hand-set LSTM unit as a latch (README, section 1)")
 print("""
 One unit, input (value, write, erase). Weights set by hand: i ≈ σ(8·write - 4) opens only on
 "write", f ≈ σ(4 - 8·erase) closes only on "erase", g = tanh(2·value). Between events the value
@@ -188,20 +186,12 @@ for (t, text) in trace.events {
     }
 }
 let chart = LatchFigure.chart(trace)
-let figurePath = outDirectory + "/gates.png"
-if Gnuplot.isAvailable {
-    do {
-        try chart.writePNG(to: figurePath, width: 900, height: 520)
-        // The terminal has room for the three lines that tell the story; the PNG also shows the noise.
-        var text = chart
-        text.series.removeAll { if case .points = $0 { return true } else { return false } }
-        print("\n" + (try text.renderText(width: 78, height: 26)))
-        print("Wrote \(figurePath)")
-    } catch {
-        print("Could not draw the gates: \(error)")
-    }
-} else {
-    print("\n\(GnuplotError.notInstalled) — skipping \(figurePath).")
+if output.save(chart, "gates.png", width: 900, height: 520) {
+    // The terminal has room for the three lines that tell the story; the PNG also shows the noise.
+    var text = chart
+    text.series.removeAll { if case .points = $0 { return true } else { return false } }
+    if let drawn = try? text.renderText(width: 78, height: 26) { print("\n" + drawn) }
+    print("Wrote \(output.file("gates.png"))")
 }
 
 // MARK: 6. Further exercises
@@ -220,6 +210,6 @@ let gruCell = GRUCell<Double>(inputSize: 4, hiddenSize: 5, rng: &rng)
 let gruRows = gruCellGradientCheck(gruCell, x: rnnX, h: rnnH, upstream: rnnUp)
 print("\nGRUCell(4, 5), batch 2:\n" + formatGateGradientCheck(gruRows, tolerance: tolerance))
 writeGradcheck(["lstm": lstmRows, "rnn": rnnRows, "gru": gruRows])
-print("Wrote \(outDirectory)/gradcheck.json")
+print("Wrote \(output.file("gradcheck.json"))")
 
 print(String(format: "\nDone in %.1f s. Next: Lesson 4 unrolls this cell over time.", Date().timeIntervalSince(started)))

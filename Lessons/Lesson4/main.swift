@@ -8,31 +8,29 @@
 // 4. Vanishing and exploding gradients: ‖∂L/∂x_t‖ against the distance from the end for a
 //    vanilla RNN and an LSTM, charted (log y) into out/lesson4/.
 // 5. Speed: one IMDB-sized batch through the Float layer (the full figures: `make bench`).
+//
+// --smoke (make test): 40 training steps instead of 400 and a small speed batch; --out DIR: another folder.
 
 import Foundation
 import Gnuplot
 import Lesson3
 import Lesson4
 import TensorCore
+import WalkthroughSupport
 
 let started = Date()
 AllocatorTuning.keepFreedMemory()
-let outDirectory = courseRoot + "/out/lesson4"
-try? FileManager.default.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
-
-func heading(_ title: String) {
-    print("\n" + title + "\n" + String(repeating: "=", count: title.count))
-}
+let walkthrough = WalkthroughOptions.fromCommandLine(lesson: 4)
+let output = OutputFolder(walkthrough.outputDirectory)
 
 func format(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
 
 func write(_ text: String, to name: String) {
-    let path = outDirectory + "/" + name
     do {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        print("  wrote out/lesson4/\(name)")
+        try output.writeText(text, to: name)
+        print("  wrote \(output.file(name))")
     } catch {
-        print("  could not write \(path): \(error)")
+        print("  could not write \(output.file(name)): \(error)")
     }
 }
 
@@ -108,10 +106,10 @@ print("""
 
 The same bug in training (a miniature of the IMDB project that sat at 51%): reviews of 5 to 20
 random words padded to T = 100, each with one "good" or "bad" word somewhere; an LSTM(8, 16)
-and a Linear(16, 1) on its final h, Adam, 400 steps of 32. Test accuracy on 256 reviews:
+and a Linear(16, 1) on its final h, Adam, \(walkthrough.sized(400, smoke: 40)) steps of 32. Test accuracy on 256 reviews:
 """)
 let experiment = PaddingExperiment(seed: 21)
-let (trainingSteps, every) = (400, 50)
+let (trainingSteps, every) = walkthrough.sized((400, 50), smoke: (40, 10))
 let naiveRun = experiment.train(masked: false, steps: trainingSteps, every: every, seed: 5)
 let packedRun = experiment.train(masked: true, steps: trainingSteps, every: every, seed: 5)
 print("  step      " + (0...(trainingSteps / every)).map { String(format: "%6d", $0 * every) }.joined())
@@ -124,20 +122,13 @@ print(String(format: """
 var trainingRows = ["step\tnaive_accuracy\tpacked_accuracy"]
 for (i, (a, b)) in zip(naiveRun.accuracy, packedRun.accuracy).enumerated() { trainingRows.append("\(i * every)\t\(a)\t\(b)") }
 write(trainingRows.joined(separator: "\n") + "\n", to: "padding_bug_training.tsv")
-if Gnuplot.isAvailable {
-    var trainingChart = Chart(title: "The padding bug: test accuracy while training", xLabel: "step", yLabel: "test accuracy")
-    let stepAxis = (0..<naiveRun.accuracy.count).map { Double($0 * every) }
-    trainingChart.add(.line(x: stepAxis, y: naiveRun.accuracy, title: "final state at the last padded step (bug)"))
-    trainingChart.add(.line(x: stepAxis, y: packedRun.accuracy, title: "final state at each review's last word (packed)"))
-    trainingChart.yRange = (0.4, 1.02)
-    trainingChart.legend = "bottom right"
-    do {
-        try trainingChart.writePNG(to: outDirectory + "/padding_bug.png")
-        print("  wrote out/lesson4/padding_bug.png")
-    } catch {
-        print("  chart not drawn: \(error)")
-    }
-}
+var trainingChart = Chart(title: "The padding bug: test accuracy while training", xLabel: "step", yLabel: "test accuracy")
+let stepAxis = (0..<naiveRun.accuracy.count).map { Double($0 * every) }
+trainingChart.add(.line(x: stepAxis, y: naiveRun.accuracy, title: "final state at the last padded step (bug)"))
+trainingChart.add(.line(x: stepAxis, y: packedRun.accuracy, title: "final state at each review's last word (packed)"))
+trainingChart.yRange = (0.4, 1.02)
+trainingChart.legend = "bottom right"
+if output.save(trainingChart, "padding_bug.png") { print("  wrote \(output.file("padding_bug.png"))") }
 
 // MARK: 3. Gradient check
 
@@ -246,27 +237,23 @@ for c in curves {
     // Log scale: a gradient that underflowed to 0 cannot be drawn; clamp to the smallest Double.
     chart.add(.line(x: distances, y: c.norms.map { max($0, 1e-300) }, title: c.title))
 }
-if Gnuplot.isAvailable {
-    do {
-        try chart.writePNG(to: outDirectory + "/vanishing_gradients.png")
-        print("  wrote out/lesson4/vanishing_gradients.png")
-        print(try chart.renderText(width: 90, height: 26))
-    } catch {
-        print("  chart not drawn: \(error)")
-    }
+if output.save(chart, "vanishing_gradients.png") {
+    print("  wrote \(output.file("vanishing_gradients.png"))")
+    if let text = try? chart.renderText(width: 90, height: 26) { print(text) }
 } else {
-    print("  gnuplot is not installed (sudo apt-get install gnuplot-nox); the numbers are in vanishing_gradients.tsv")
+    print("  the numbers are in vanishing_gradients.tsv")
 }
 
 // MARK: 5. Speed
 
 heading("5. Speed: one IMDB-sized batch, Float, forward + backward (README, section 9)")
 var speedRNG = SeededRNG(seed: 8)
-let speedLengths = (0..<64).map { _ in Int(min(400, max(1, Foundation.exp(5.2395 + 0.6444 * speedRNG.normal()).rounded()))) }
+let (speedBatch, speedHidden) = walkthrough.sized((64, 256), smoke: (8, 32))
+let speedLengths = (0..<speedBatch).map { _ in Int(min(400, max(1, Foundation.exp(5.2395 + 0.6444 * speedRNG.normal()).rounded()))) }
 let speedT = speedLengths.max() ?? 1
-let speedModel = LSTM<Float>(inputSize: 100, hiddenSize: 256, rng: &speedRNG)
-let speedX = Tensor<Float>.uniform([speedT, 64, 100], low: -1, high: 1, rng: &speedRNG)
-let speedGrad = Tensor<Float>.uniform([speedT, 64, 256], low: -0.01, high: 0.01, rng: &speedRNG)
+let speedModel = LSTM<Float>(inputSize: 100, hiddenSize: speedHidden, rng: &speedRNG)
+let speedX = Tensor<Float>.uniform([speedT, speedBatch, 100], low: -1, high: 1, rng: &speedRNG)
+let speedGrad = Tensor<Float>.uniform([speedT, speedBatch, speedHidden], low: -0.01, high: 0.01, rng: &speedRNG)
 var seconds = Double.infinity
 for _ in 0..<3 {
     let start = Date()
@@ -276,12 +263,13 @@ for _ in 0..<3 {
 }
 let tokens = speedLengths.reduce(0, +)
 print(String(format: """
-  nn.LSTM(100, 256), B = 64 (IMDB-like lengths), %d real tokens (mean length %.0f, padded to %d):
+  nn.LSTM(100, %d), B = %d (IMDB-like lengths), %d real tokens (mean length %.0f, padded to %d):
   %.3f s, %.0f real tokens/s, %.1f GFLOP/s (24·H·(E+H) FLOPs per real token), best of 3.
   The full benchmark, with OpenBLAS's ceiling measured in the same run and the BiLSTM: make bench
-""", tokens, Double(tokens) / 64, speedT, seconds, Double(tokens) / seconds, Double(tokens) * 24 * 256 * 356 / seconds / 1e9))
+""", speedHidden, speedBatch, tokens, Double(tokens) / Double(speedBatch), speedT, seconds, Double(tokens) / seconds,
+      Double(tokens) * 24 * Double(speedHidden * (100 + speedHidden)) / seconds / 1e9))
 if _isDebugAssertConfiguration() {
     print("  (this is a debug build; `make lesson4` builds release, which is many times faster)")
 }
 
-print(String(format: "\nDone in %.1f s. Outputs are in out/lesson4/.", Date().timeIntervalSince(started)))
+print(String(format: "\nDone in %.1f s. ", Date().timeIntervalSince(started)) + "Outputs are in \(output.path)/.")

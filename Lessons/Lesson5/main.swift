@@ -8,6 +8,9 @@
 // 4. The test split, once: accuracy, precision, recall, F1, ROC AUC, PR AUC, the confusion
 //    matrix; metrics.json and the charts in out/lesson5/.
 // 5. The model on sentences of our own, negations included.
+//
+// --smoke (make test): 300 reviews a split, one epoch, a tiny model with a random embedding,
+// outputs in a temporary folder; --out DIR: another folder.
 
 import CourseData
 import Foundation
@@ -16,6 +19,7 @@ import Lesson2
 import Lesson5
 import TensorCore
 import Training
+import WalkthroughSupport
 
 setvbuf(stdout, nil, _IOLBF, 0)
 AllocatorTuning.keepFreedMemory()
@@ -23,11 +27,8 @@ let started = Date()
 let environment = ProcessInfo.processInfo.environment
 let quick = (environment["QUICK"] ?? "") != "" && environment["QUICK"] != "0"
 let resume = (environment["RESUME"] ?? "") != "" && environment["RESUME"] != "0"
-let outDirectory = courseRoot + "/out/lesson5"
-
-func heading(_ title: String) {
-    print("\n" + title + "\n" + String(repeating: "=", count: title.count))
-}
+let walkthrough = WalkthroughOptions.fromCommandLine(lesson: 5)
+let outDirectory = walkthrough.outputDirectory
 
 print("""
 Lesson 5: sentiment analysis, end to end
@@ -63,7 +64,17 @@ if quick {
         options.dropout = 0.3
     }
 }
-if !FileManager.default.fileExists(atPath: WordVectors.sharedGlovePath) {
+if walkthrough.smoke {
+    options.limit = 300
+    options.epochs = 1
+    options.hidden = 8
+    options.embedding = .random
+    options.embeddingSize = 16
+    options.maxLength = 60
+    options.vocabularySize = 5_000
+    options.checkpointEverySteps = 0
+}
+if !FileManager.default.fileExists(atPath: WordVectors.sharedGlovePath) && options.embedding != .random {
     options.embedding = .random
     print("GloVe vectors are not in \(DataPaths.shared)/glove: the embedding starts random. (\(WordVectors.officialDownload))")
 }
@@ -104,7 +115,7 @@ heading("3. Training (README, section 7)")
 print("""
 Adam, learning rate \(options.learningRate) (halved when the validation loss does not improve), batches of \
 \(options.batchSize), gradients clipped at global norm \(options.clipNorm), dropout \(options.dropout), at most \
-\(options.epochs) epochs, stopping after \(options.patience) without improvement. Checkpoints go to out/lesson5/ \
+\(options.epochs) epochs, stopping after \(options.patience) without improvement. Checkpoints go to \(outDirectory)/ \
 (last.ckpt every epoch\(options.checkpointEverySteps > 0 ? " and every \(options.checkpointEverySteps) steps" : ""), \
 best.ckpt at the best epoch); kill this run and `make lesson5 RESUME=1` continues it.
 
@@ -133,14 +144,14 @@ The best epoch's model on %d test reviews it has never seen:
 let minutes = Date().timeIntervalSince(started) / 60
 print(String(format: "\nEpochs %d, %.1f s per epoch on average, %@ tokens/s in training; %.1f minutes in all (this walkthrough).",
              m.epochs, m.secondsPerEpoch.reduce(0, +) / Double(max(m.epochs, 1)), EpochTable.grouped(Int(m.tokensPerSecond)) as NSString, minutes))
-if corpus.isReal && !quick {
+if corpus.isReal && !quick && !walkthrough.smoke {
     print("For comparison on IMDB: TF-IDF + logistic regression 90.8%, NBSVM 91.5%; a PyTorch BiLSTM of this size 89.3% in 8.4 minutes.")
 }
 if Gnuplot.isAvailable {
     for (file, chart) in SentimentRun.charts(result) where file == "loss.png" || file == "roc.png" {
         if let text = try? chart.renderText(width: 78, height: 20) { print(text) }
     }
-    print("Charts: out/lesson5/{loss,accuracy,gradient_norm,confusion,roc,pr}.png; figures: out/lesson5/metrics.json")
+    print("Charts: \(outDirectory)/{loss,accuracy,gradient_norm,confusion,roc,pr}.png; figures: \(outDirectory)/metrics.json")
 } else {
     print("(gnuplot is not installed, so no charts: \(GnuplotError.notInstalled))")
 }

@@ -29,10 +29,12 @@ func attentionWeights(_ saved: SavedSentimentModel, text: String) -> (words: [St
     return (words, Array(alpha.prefix(words.count)), Double(TensorCore.sigmoid(logits.scalars[0])))
 }
 
-/// The most confident right and wrong predictions among reviews of 30 to 64 tokens.
-func attentionExamples(_ saved: SavedSentimentModel, reviews: [Review], probabilities: [Float]) -> [AttentionRecord] {
+/// The most confident right and wrong predictions among reviews whose token count is in
+/// `lengths` (30 to 64: short enough to read in a chart, long enough to show a choice).
+func attentionExamples(_ saved: SavedSentimentModel, reviews: [Review], probabilities: [Float],
+                       lengths allowed: ClosedRange<Int>) -> [AttentionRecord] {
     let lengths = SentimentCorpus.tokenize(reviews.map(\.text)).map(\.count)
-    let candidates = reviews.indices.filter { (30...64).contains(lengths[$0]) }
+    let candidates = reviews.indices.filter { allowed.contains(lengths[$0]) }
     func confidence(_ i: Int) -> Float { abs(probabilities[i] - 0.5) }
     let right = candidates.filter { (probabilities[$0] > 0.5) == (reviews[$0].label == 1) }.max { confidence($0) < confidence($1) }
     let wrong = candidates.filter { (probabilities[$0] > 0.5) != (reviews[$0].label == 1) }.max { confidence($0) < confidence($1) }

@@ -9,14 +9,17 @@ import Foundation
 import Lesson5
 import TensorCore
 import Training
+import WalkthroughSupport
 
 /// The reference's runs in out/lesson6/runs, the student's own (TRACK=exercises, what `make
 /// lesson6` builds by default) in out/lesson6/runs-exercises: a walkthrough on your exercises
-/// judges models your code trained, and switching tracks retrains nothing.
-let runsDirectory: String = {
+/// judges models your code trained, and switching tracks retrains nothing. A smoke run trains
+/// its own tiny runs into runs/ of its output folder (SmokeRuns.swift).
+var runsDirectory: String {
+    if walkthrough.smoke { return output.file("runs") }
     let track = ProcessInfo.processInfo.environment["TRACK"] ?? "solutions"
     return courseRoot + (track.hasPrefix("solution") ? "/out/lesson6/runs" : "/out/lesson6/runs-\(track)")
-}()
+}
 
 struct CachedRun {
     var name: String
@@ -33,7 +36,8 @@ struct CachedRun {
         let folder = "\(runsDirectory)/\(name)"
         do {
             guard let metrics = try RunRecord.read("\(folder)/metrics.json") else {
-                print("  [\(name)] not trained yet: run `make lesson6` or Tools/ablations.sh (it caches into \(folder))")
+                // A smoke run trains only a few runs (SmokeRuns.swift) and misses the others on purpose.
+                if !walkthrough.smoke { print("  [\(name)] not trained yet: run `make lesson6` or Tools/ablations.sh (it caches into \(folder))") }
                 return nil
             }
             let command = (try? String(contentsOfFile: "\(folder)/command.txt", encoding: .utf8))?
@@ -54,9 +58,4 @@ struct CachedRun {
         let o = metrics.options
         return try RunTestSplit.reviews(dataset: o.dataset, limit: o.limit, seed: o.seed, amazonDirectory: o.amazonDirectory).reviews
     }
-}
-
-/// A table row: a name, then right-aligned cells.
-func tableRow(_ name: String, _ nameWidth: Int, _ cells: [String], width: Int = 10) -> String {
-    "  " + pad(name, nameWidth) + cells.map { pad($0, width, right: true) }.joined()
 }

@@ -13,6 +13,7 @@
 import CourseData
 import Foundation
 import Lesson6
+import WalkthroughSupport
 
 /// Lesson 6's record, under the name the rest of the walkthrough (LSTMFigures) uses without importing Lesson6.
 typealias DeploymentRecord = Lesson6.DeploymentRecord

@@ -46,14 +46,16 @@ func trainingStepSeconds(_ model: SentimentLSTM<Float>, steps: Int, batch: Int, 
     return times.sorted()[times.count / 2]
 }
 
-func measureTimePerToken(config: SentimentLSTMConfig) -> [TimingRecord] {
+/// Both settings at each sequence length T in `lengths` (fixed batch: B = 32; fixed tokens:
+/// B = 6,400 / T, so T must divide 6,400).
+func measureTimePerToken(config: SentimentLSTMConfig, lengths: [Int], repeats: Int) -> [TimingRecord] {
     var rng = SeededRNG(seed: 11)
     let model = SentimentLSTM<Float>(config: config, rng: &rng)
     var records: [TimingRecord] = []
-    for (setting, pairs) in [("fixed batch B = 32", [(25, 32), (50, 32), (100, 32), (200, 32), (400, 32), (800, 32)]),
-                             ("fixed tokens B·T = 6,400", [(25, 256), (50, 128), (100, 64), (200, 32), (400, 16), (800, 8)])] {
+    for (setting, pairs) in [("fixed batch B = 32", lengths.map { ($0, 32) }),
+                             ("fixed tokens B·T = 6,400", lengths.map { ($0, 6_400 / $0) })] {
         for (t, b) in pairs {
-            let seconds = trainingStepSeconds(model, steps: t, batch: b, repeats: 5, seed: UInt64(t))
+            let seconds = trainingStepSeconds(model, steps: t, batch: b, repeats: repeats, seed: UInt64(t))
             records.append(TimingRecord(setting: setting, steps: t, batch: b, millisecondsPerBatch: 1e3 * seconds,
                                         microsecondsPerToken: 1e6 * seconds / Double(t * b)))
         }

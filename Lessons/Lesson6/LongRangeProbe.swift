@@ -36,8 +36,16 @@ enum LongRangeProbe {
     static let positive: Int32 = 12, negative: Int32 = 13
     static let vocabularySize = 14
     static let embeddingSize = 8, hiddenSize = 16
-    static let steps = 1000, batchSize = 32, testSize = 1000
+    static let batchSize = 32
     static let learningRate: Float = 0.01
+
+    /// Training steps per model and test sequences: the walkthrough's, and a smoke run's.
+    struct Budget {
+        var steps: Int
+        var testSize: Int
+        static let full = Budget(steps: 1000, testSize: 1000)
+        static let smoke = Budget(steps: 20, testSize: 64)
+    }
 
     /// A batch: ids [L, B] time-major, labels [B].
     static func batch(size: Int, k: Int, rng: inout SeededRNG) -> (ids: [Int32], labels: [Float]) {
@@ -56,8 +64,9 @@ enum LongRangeProbe {
         case rnn = "RNN", lstm = "LSTM", lstmForgetBias = "LSTM f+1", bilstm = "BiLSTM"
     }
 
-    /// Trains one model for `steps` batches at distance k and returns its test accuracy.
-    static func run(_ kind: Kind, k: Int, seed: UInt64) -> ProbeRecord {
+    /// Trains one model for `budget.steps` batches at distance k and returns its test accuracy.
+    static func run(_ kind: Kind, k: Int, seed: UInt64, budget: Budget) -> ProbeRecord {
+        let (steps, testSize) = (budget.steps, budget.testSize)
         let start = Date()
         var rng = SeededRNG(seed: seed)
         var data = SeededRNG(seed: seed &+ 1000)

@@ -10,6 +10,10 @@
 // out/lesson6/runs/: deployment figures and int8 quantisation, the LSTM's limits (time per
 // token, accuracy by length, a long-range probe that trains small RNN/LSTM/BiLSTM models here),
 // Amazon in and across domains, the ablation table, attention maps and the lr x batch sweep.
+// The sections are numbered as the README's, and run in its order.
+//
+// --smoke (make test): 300 reviews, a few epochs, and tiny runs trained on the spot instead of
+// the cached ones (SmokeRuns.swift), outputs in a temporary folder; --out DIR: another folder.
 
 import CourseData
 import Foundation
@@ -18,26 +22,19 @@ import Lesson2
 import Lesson6
 import TensorCore
 import Training
+import WalkthroughSupport
 
 let seed: UInt64 = 6
-let outDirectory = courseRoot + "/out/lesson6"
+let walkthrough = WalkthroughOptions.fromCommandLine(lesson: 6)
+let output = OutputFolder(walkthrough.outputDirectory)
+let outDirectory = output.path
 let tokenizer = Tokenizer()
-
-func heading(_ title: String) {
-    print("\n\u{2500}\u{2500} \(title) " + String(repeating: "\u{2500}", count: max(0, 72 - title.count)))
-}
 
 func sigmoid(_ z: Double) -> Double { 1 / (1 + exp(-z)) }
 
 func percent(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
 
 func fmt(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "undefined" }
-
-/// `text` padded with spaces to `width` characters, on the right (or on the left when `right`).
-func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-    let fill = String(repeating: " ", count: max(0, width - text.count))
-    return right ? fill + text : text + fill
-}
 
 /// The first `count` characters of a review on one line.
 func excerpt(_ text: String, _ count: Int = 150) -> String {
@@ -69,15 +66,17 @@ func stratifiedSplit(_ reviews: [Review], train: Double, validation: Double, see
 }
 
 /// The Amazon sample when present, otherwise generated reviews and a message saying where
-/// Amazon is downloaded.
-func loadAmazonOrGenerated() -> (reviews: [Review], name: String, isReal: Bool) {
+/// Amazon is downloaded; at most `limit` reviews (a smoke run).
+func loadAmazonOrGenerated(limit: Int?) -> (reviews: [Review], name: String, isReal: Bool) {
     do {
-        let reviews = try Amazon.loadFastText(Amazon.sharedSamplePath)
+        var reviews = try Amazon.loadFastText(Amazon.sharedSamplePath)
+        if let limit { reviews = Array(reviews.prefix(limit)) }
         return (reviews, "Amazon polarity sample (\(reviews.count) reviews, \(Amazon.sharedSamplePath))", true)
     } catch {
+        let count = limit ?? 5_000
         print("The Amazon sample could not be read (\(error)).\n\(Amazon.officialDownload)")
-        print("Using 5,000 generated reviews instead.")
-        return (GeneratedReviews.make(count: 5_000, seed: seed), "generated reviews (5,000)", false)
+        print("Using \(count) generated reviews instead.")
+        return (GeneratedReviews.make(count: count, seed: seed), "generated reviews (\(count))", false)
     }
 }
 
@@ -124,19 +123,6 @@ struct Lesson6Metrics: Codable {
     var notYetMeasured: [String]
 }
 
-// MARK: Charts
-
-var chartsWritten: [String] = []
-func save(_ chart: Chart, _ name: String) {
-    guard Gnuplot.isAvailable else { return }
-    do {
-        try chart.writePNG(to: "\(outDirectory)/\(name)")
-        chartsWritten.append(name)
-    } catch {
-        print("  (could not write \(name): \(error))")
-    }
-}
-
 /// Error rate per bucket of `key` (a bucket name per review, nil to leave it out).
 func errorRates(_ reviews: [Review], _ wrong: [Bool], order: [String], key: (Review) -> String?) -> [BucketRecord] {
     var count: [String: Int] = [:], errors: [String: Int] = [:]
@@ -165,7 +151,7 @@ every figure below comes from YOUR Lesson 6 functions and is checked against the
 """)
 
 heading("1. Data: a stratified split")
-let data = loadAmazonOrGenerated()
+let data = loadAmazonOrGenerated(limit: walkthrough.sized(nil, smoke: 300))
 let split = stratifiedSplit(data.reviews, train: 0.6, validation: 0.2, seed: seed)
 func positives(_ r: [Review]) -> String { percent(Double(r.filter { $0.label == 1 }.count) / Double(max(1, r.count))) }
 print("\(data.name)")
@@ -185,9 +171,11 @@ if !data.isReal {
 
 heading("2. The model")
 let trainStart = Date()
-let model = BagOfWordsScorer(documents: tokensTrain, labels: split.train.map(\.label), seed: seed)
+let bagOfWordsEpochs = walkthrough.sized(60, smoke: 5)
+let model = BagOfWordsScorer(documents: tokensTrain, labels: split.train.map(\.label), epochs: bagOfWordsEpochs, seed: seed)
 let trainingSeconds = Date().timeIntervalSince(trainStart)
-print(String(format: "bag-of-words logistic regression, %d words, 60 epochs of SGD in %.1f s", model.vocabulary.count, trainingSeconds))
+print(String(format: "bag-of-words logistic regression, %d words, %d epochs of SGD in %.1f s", model.vocabulary.count, bagOfWordsEpochs,
+             trainingSeconds))
 let validationLabels = split.validation.map(\.label)
 let validationLogits = tokensValidation.map(model.logit)
 let testLabels = split.test.map(\.label)
@@ -222,23 +210,15 @@ for (name, mine, theirs) in agreements where abs(mine - theirs) > 1e-12 {
 print(matchesLibrary ? "✓ your metrics agree with the library's (Sources/Training/Metrics*.swift) to 1e-12"
                      : "✗ your metrics differ from the library's; the Lesson 6 tests say where")
 
-var rocChart = Chart(title: "ROC curve, test split (AUC \(fmt(auc)))", xLabel: "false-positive rate", yLabel: "true-positive rate")
-rocChart.add(.line(x: roc.falsePositiveRate, y: roc.truePositiveRate, title: "bag of words"))
-rocChart.add(.line(x: [0, 1], y: [0, 1], title: "random ranking"))
-rocChart.xRange = (0, 1); rocChart.yRange = (0, 1); rocChart.legend = "bottom right"
-save(rocChart, "roc.png")
-if Gnuplot.isAvailable, let text = try? rocChart.renderText(width: 72, height: 20) { print(text) }
-
-var prChart = Chart(title: "Precision-recall curve, test split (AP \(fmt(ap)))", xLabel: "recall", yLabel: "precision")
-prChart.add(.line(x: pr.recall, y: pr.precision, title: "bag of words"))
+let rocChart = Chart.roc(falsePositiveRate: roc.falsePositiveRate, truePositiveRate: roc.truePositiveRate, auc: auc, model: "bag of words")
+if output.save(rocChart, "roc.png"), let text = try? rocChart.renderText(width: 72, height: 20) { print(text) }
 let baseRate = Double(testLabels.reduce(0, +)) / Double(max(1, testLabels.count))
-prChart.add(.line(x: [0, 1], y: [baseRate, baseRate], title: "random ranking"))
-prChart.xRange = (0, 1); prChart.yRange = (0, 1.02); prChart.legend = "bottom left"
-save(prChart, "pr.png")
+output.save(Chart.precisionRecall(recall: pr.recall, precision: pr.precision, averagePrecision: ap, model: "bag of words",
+                                  positiveShare: baseRate), "pr.png")
 
 var confusionChart = Chart(title: "Confusion matrix, test split", xLabel: "predicted", yLabel: "true")
 confusionChart.add(.heatmap(matrix: report.confusion.map { $0.map(Double.init) }, xLabels: ["negative", "positive"], yLabels: ["negative", "positive"]))
-save(confusionChart, "confusion.png")
+output.save(confusionChart, "confusion.png")
 
 heading("6-7. Calibration: temperature scaling fitted on the validation split")
 let temperature = fitTemperature(logits: validationLogits, labels: validationLabels)
@@ -270,7 +250,7 @@ reliabilityChart.add(.line(x: [0, 1], y: [0, 1], title: "perfectly calibrated"))
 reliabilityChart.add(.line(x: nonEmptyBefore.map(\.meanProbability), y: nonEmptyBefore.map(\.fractionPositive), title: "raw logits"))
 reliabilityChart.add(.line(x: nonEmptyAfter.map(\.meanProbability), y: nonEmptyAfter.map(\.fractionPositive), title: "after temperature scaling"))
 reliabilityChart.xRange = (0, 1); reliabilityChart.yRange = (0, 1); reliabilityChart.legend = "top left"
-save(reliabilityChart, "reliability.png")
+output.save(reliabilityChart, "reliability.png")
 
 heading("8. Error analysis")
 let wrong = zip(testPredictions, testLabels).map { $0 != $1 }
@@ -300,26 +280,46 @@ printBuckets(errorByLength, "length")
 var lengthChart = Chart(title: "Error rate by review length, test split", xLabel: "review length", yLabel: "error rate (%)")
 lengthChart.add(.bars(labels: errorByLength.map(\.bucket), series: [("bag of words", errorByLength.map { 100 * $0.errorRate })]))
 lengthChart.yRange = (0, 100 * (errorByLength.map(\.errorRate).max() ?? 0.5) * 1.2)
-save(lengthChart, "error_by_length.png")
+output.save(lengthChart, "error_by_length.png")
+
+print("""
+
+The LSTM: Lesson 5's SentimentLSTM, trained by `sentiment train` runs that Tools/ablations.sh
+caches in out/lesson6/runs/ (each with the command that made it).
+""")
+if walkthrough.smoke {
+    do {
+        try SmokeRuns.train(into: runsDirectory)
+    } catch {
+        print("the smoke runs could not be trained: \(error)")
+    }
+}
+let baseRun = BaseRun.load()
+var lstm = LSTMFigures()
+
+heading("9. Honest comparisons: ablations, attention, and a sweep")
+print("Ablations (IMDB subset, fixed seeds; each row's command below the table):")
+ablationSection(&lstm)
 
 heading("10. Domains: Amazon in-domain, IMDB in-domain, and across")
 var domains = [DomainRecord(trainedOn: data.isReal ? "Amazon sample" : "generated", evaluatedOn: data.isReal ? "Amazon sample" : "generated", report: library)]
 var errorByRating: [BucketRecord] = []
-let imdb = data.isReal ? CourseDatasets.imdbOrGenerated() : (train: [], test: [], isReal: false, message: "skipped: the Amazon sample is missing")
+let imdb = data.isReal ? CourseDatasets.imdbOrGenerated(limitPerSplit: walkthrough.sized(nil, smoke: 300)) : (train: [], test: [], isReal: false, message: "skipped: the Amazon sample is missing")
 if imdb.isReal {
     let imdbStart = Date()
     let imdbTrainTokens = imdb.train.map { tokenizer.tokenize($0.text) }
     let imdbTestTokens = imdb.test.map { tokenizer.tokenize($0.text) }
-    let imdbModel = BagOfWordsScorer(documents: imdbTrainTokens, labels: imdb.train.map(\.label), seed: seed)
+    let imdbModel = BagOfWordsScorer(documents: imdbTrainTokens, labels: imdb.train.map(\.label), epochs: bagOfWordsEpochs, seed: seed)
     let imdbLabels = imdb.test.map(\.label)
     let imdbProbabilities = imdbTestTokens.map { sigmoid(imdbModel.logit($0)) }
     let imdbOnAmazon = tokensTest.map { sigmoid(imdbModel.logit($0)) }
     let amazonOnIMDB = imdbTestTokens.map { sigmoid(model.logit($0)) }
-    domains.append(DomainRecord(trainedOn: "IMDB train (25,000)", evaluatedOn: "IMDB test (25,000)",
+    let imdbTrain = "IMDB train (\(EpochTable.grouped(imdb.train.count)))", imdbTest = "IMDB test (\(EpochTable.grouped(imdb.test.count)))"
+    domains.append(DomainRecord(trainedOn: imdbTrain, evaluatedOn: imdbTest,
                                 report: ClassificationReport(labels: imdbLabels, scores: imdbProbabilities, threshold: 0.5)))
-    domains.append(DomainRecord(trainedOn: "IMDB train (25,000)", evaluatedOn: "Amazon sample test split",
+    domains.append(DomainRecord(trainedOn: imdbTrain, evaluatedOn: "Amazon sample test split",
                                 report: ClassificationReport(labels: testLabels, scores: imdbOnAmazon, threshold: 0.5)))
-    domains.append(DomainRecord(trainedOn: "Amazon sample train split", evaluatedOn: "IMDB test (25,000)",
+    domains.append(DomainRecord(trainedOn: "Amazon sample train split", evaluatedOn: imdbTest,
                                 report: ClassificationReport(labels: imdbLabels, scores: amazonOnIMDB, threshold: 0.5)))
     let imdbMeanLength = Double(imdbTrainTokens.reduce(0) { $0 + $1.count }) / Double(max(1, imdbTrainTokens.count))
     print(String(format: "IMDB: %d + %d reviews (mean length %.0f tokens against Amazon's %.0f), tokenised and trained in %.0f s",
@@ -332,7 +332,7 @@ if imdb.isReal {
     var ratingChart = Chart(title: "Error rate by IMDB star rating (bag of words, IMDB test)", xLabel: "rating", yLabel: "error rate (%)")
     ratingChart.add(.bars(labels: errorByRating.map(\.bucket), series: [("bag of words", errorByRating.map { 100 * $0.errorRate })]))
     ratingChart.yRange = (0, 100 * (errorByRating.map(\.errorRate).max() ?? 0.5) * 1.2)
-    save(ratingChart, "error_by_rating.png")
+    output.save(ratingChart, "error_by_rating.png")
 } else {
     print(imdb.message)
     print("The cross-domain figures need both data sets; skipped.")
@@ -342,13 +342,14 @@ for d in domains {
     print("  " + pad(d.trainedOn, 29) + pad(d.evaluatedOn, 29) + pad(percent(d.report.accuracy), 8, right: true)
           + pad(String(format: "%.4f", d.report.f1), 8, right: true) + pad(fmt(d.report.rocAUC), 10, right: true))
 }
+lstmDomainSection(&lstm, base: baseRun)
 
-print("""
+heading("11. What an LSTM cannot do well, measured")
+limitationsSection(&lstm, base: baseRun)
 
-The LSTM: Lesson 5's SentimentLSTM, trained by `sentiment train` runs that Tools/ablations.sh
-caches in out/lesson6/runs/ (each with the command that made it).
-""")
-let lstm = lstmSections()
+heading("12. Deployment figures (base run, release build)")
+deploymentSection(&lstm, base: baseRun)
+
 let pending = lstm.missing
 if !pending.isEmpty {
     heading("Not measured in this run")
@@ -358,22 +359,20 @@ if !pending.isEmpty {
 let metrics = Lesson6Metrics(
     dataset: data.name, isRealData: data.isReal, seed: seed,
     split: ["train": split.train.count, "validation": split.validation.count, "test": split.test.count],
-    model: "bag-of-words logistic regression, \(model.vocabulary.count) words, SGD 60 epochs, lr 0.5, batch 32, no regularisation",
+    model: "bag-of-words logistic regression, \(model.vocabulary.count) words, SGD \(bagOfWordsEpochs) epochs, lr 0.5, batch 32, no regularisation",
     trainingSeconds: trainingSeconds, test: library,
     perClass: ["negative": ScoresRecord(report.classes[0]), "positive": ScoresRecord(report.classes[1])],
     macroAverage: ScoresRecord(report.macroAverage), weightedAverage: ScoresRecord(report.weightedAverage),
     lessonMetricsMatchLibrary: matchesLibrary, calibration: calibration, errorByLength: errorByLength,
     mostConfidentErrors: confidentErrors, domains: domains, errorByIMDBRating: errorByRating, lstm: lstm, notYetMeasured: pending)
 do {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try AtomicFile.write(try encoder.encode(metrics), to: "\(outDirectory)/metrics.json")
+    try output.writeJSON(metrics, to: "metrics.json")
     print("\nwrote \(outDirectory)/metrics.json")
 } catch {
     print("\ncould not write metrics.json: \(error)")
 }
 if Gnuplot.isAvailable {
-    print("charts in \(outDirectory): " + chartsWritten.joined(separator: ", "))
+    print("charts in \(outDirectory): " + output.chartsWritten.joined(separator: ", "))
 } else {
     print("gnuplot is not installed, so no charts were drawn (\(GnuplotError.notInstalled))")
 }

@@ -18,6 +18,8 @@ public struct SelfTest {
     fileprivate final class Tally: @unchecked Sendable {
         var passed = 0
         var failures: [(name: String, why: String)] = []
+        /// The tracks whose every target (walkthroughs included) built in this run.
+        var fullyBuilt: [Track] = []
         let console: Console
         init(console: Console) { self.console = console }
 
@@ -93,6 +95,19 @@ public struct SelfTest {
             }
         }
 
+        // (d) The walkthroughs: each `make lessonN` runs in smoke mode and writes its charts and metrics.
+        console.print()
+        console.print(console.bold("4. Walkthroughs run (--smoke, debug build): solutions finish, exercises stop at a stub"))
+        for track in [Track.solutions, .exercises] where !tally.fullyBuilt.contains(track) {
+            console.print(console.dim("  (not run on the \(track.rawValue) track: its build failed above)"))
+        }
+        let walkthroughsStart = Date()
+        WalkthroughSmokeTest(workspace: workspace, jobs: jobs)
+            .run(lessons: lessons, tracks: tally.fullyBuilt) { name, ok, why, seconds in
+                tally.record(name, ok: ok, why: why, seconds: seconds)
+            }
+        console.print(console.dim("  walkthroughs: \(formatSeconds(Date().timeIntervalSince(walkthroughsStart))) in all"))
+
         console.print()
         if tally.failures.isEmpty {
             console.print(console.green("Everything passed") + " in \(formatSeconds(Date().timeIntervalSince(start))).")
@@ -115,6 +130,9 @@ private func buildTrack(_ runner: TestRunner, tally: SelfTest.Tally, console: Co
     let full = try runner.build(everything: true) { console.progress("building: \($0)") }
     tally.record("build the \(runner.spec.label) (every target)", ok: full.succeeded,
                  why: full.errors(root: root), seconds: full.seconds)
+    if full.succeeded, let track = Track.allCases.first(where: { BuildSpec.track($0).scratchPath == runner.spec.scratchPath }) {
+        tally.fullyBuilt.append(track)
+    }
     if full.succeeded { return true }
     let tests = try runner.build(everything: false) { console.progress("building the tests alone: \($0)") }
     if !tests.succeeded {

@@ -14,7 +14,7 @@ struct Course: ParsableCommand {
         discussion: """
         Usually run through make (make help). Students:
           course check [--lesson N]       your exercises against the tests
-          course lesson N [--track T]     lesson N's walkthrough
+          course lesson N [--track T]     lesson N's walkthrough (--smoke: a quick run through every section)
         Instructors:
           course grade [--submission P]   the autograder (results.json)
         Course developers:
@@ -109,7 +109,10 @@ extension Course {
         @Option(help: "exercises (your code) or solutions (the reference).")
         var track: String = "exercises"
 
-        @Argument(parsing: .postTerminator, help: "Arguments for the walkthrough, after --.")
+        @Flag(help: "A quick run through every section (tiny data and models, figures that mean nothing), outputs in a temporary folder.")
+        var smoke = false
+
+        @Argument(parsing: .postTerminator, help: "Arguments for the walkthrough, after -- (--out DIR: another output folder).")
         var arguments: [String] = []
 
         func run() throws {
@@ -118,7 +121,7 @@ extension Course {
                     throw GradingError("--track must be exercises or solutions, not '\(track)'")
                 }
                 return try Walkthrough(workspace: try Workspace.find(), lesson: number, track: chosen)
-                    .run(arguments: arguments, console: Console())
+                    .run(arguments: (smoke ? ["--smoke"] : []) + arguments, console: Console())
             }
         }
     }
