@@ -1,6 +1,7 @@
 // `course selftest` (what `make test` and CI run), the course's own checks, as rustlings'
 // `dev check`: every test passes on the Solutions track, Exercises are what Solutions
-// generate, and every graded test fails on the untouched exercise stubs.
+// generate, every graded test fails on the untouched exercise stubs, and the student edition
+// and the Gradescope autograder work (EditionSelfTest.swift).
 
 import Foundation
 
@@ -15,7 +16,7 @@ public struct SelfTest {
         self.defaultTimeLimit = defaultTimeLimit
     }
 
-    fileprivate final class Tally: @unchecked Sendable {
+    final class Tally: @unchecked Sendable {
         var passed = 0
         var failures: [(name: String, why: String)] = []
         let console: Console
@@ -92,6 +93,11 @@ public struct SelfTest {
                              seconds: result.seconds)
             }
         }
+
+        // (d) What leaves the instructor's hands: the student edition and the Gradescope zip.
+        console.print()
+        console.print(console.bold("4. The student edition and the Gradescope autograder, used as a student and Gradescope would"))
+        checkEditions(tally: tally, console: console)
 
         console.print()
         if tally.failures.isEmpty {

@@ -1,0 +1,169 @@
+// The self-test's section on what leaves the instructor's hands: the student edition and the
+// Gradescope autograder, each made from this checkout and used as a student or Gradescope would.
+//
+// Both live in .build-edition/ (git ignores it), rewritten on every run but with their build
+// folders kept, so only the first run builds them from scratch:
+//   .build-edition/student      `make student-dist`; there `make check` (every test TODO, 0 points)
+//                               and `make lesson1` up to its first stub (exit status 86)
+//   .build-edition/autograder   laid out like Gradescope's /autograder: source/ is the unpacked
+//                               autograder.zip, submission/ a zipped student folder with the
+//                               reference's Lessons 1-3 and the stubs of the others; run_autograder
+//                               must give Lessons 1-3 full points (hidden tests too) and the rest 0
+
+import Foundation
+
+extension SelfTest {
+    func checkEditions(tally: Tally, console: Console) {
+        let base = workspace.root + "/.build-edition"
+        try? FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        checkStudentEdition(at: base + "/student", tally: tally, console: console)
+        checkGradescope(at: base + "/autograder", tally: tally, console: console)
+    }
+
+    /// The environment for the copies' own make and course runs: nothing of this checkout's
+    /// make or track leaks in.
+    private var cleanEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for key in ["MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "TRACK", "COURSE_LESSON_DIR", "COURSE_ROOT",
+                    HiddenTestSeed.variable] {
+            environment[key] = nil
+        }
+        environment["NO_COLOR"] = "1"
+        return environment
+    }
+
+    private func checkStudentEdition(at folder: String, tally: Tally, console: Console) {
+        let fm = FileManager.default
+        let start = Date()
+        let edition = StudentEdition(workspace: workspace)
+        let hidden: [String]
+        do {
+            let summary = try edition.write(to: folder)
+            hidden = try edition.hiddenTests().names
+            tally.record("make student-dist writes the edition (\(summary.files) files, \(summary.hiddenTests.count) hidden tests left out)",
+                         ok: true, seconds: Date().timeIntervalSince(start))
+        } catch {
+            tally.record("make student-dist writes the edition", ok: false, why: "\(error)")
+            return
+        }
+
+        // Read back from disk: no reference line, no hidden test, no instructor folder.
+        let reference = (try? edition.referenceLines()) ?? []
+        var found: [String] = []
+        for relative in (try? ExerciseGenerator.filesUnder(folder)) ?? [] where !StudentEdition.isLocalState(relative) {
+            let text = (try? String(contentsOfFile: folder + "/" + relative, encoding: .utf8)) ?? ""
+            let lines = Set(text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+            found += reference.filter(lines.contains).map { "\(relative): \($0)" }
+            found += hidden.filter { text.contains($0) }.map { "\(relative) names the hidden test class \($0)" }
+        }
+        for path in ["Solutions", "Tools/fixtures", "Tools/gradescope"] where fm.fileExists(atPath: folder + "/" + path) {
+            found.append("\(path) is in the edition")
+        }
+        tally.record("the edition holds no line of the reference (\(reference.count) lines searched), no hidden test, no instructor tool",
+                     ok: found.isEmpty && !reference.isEmpty,
+                     why: reference.isEmpty ? "no reference lines to search for" : found.prefix(10).joined(separator: "\n"))
+
+        // make check: it builds, and every test is an unwritten exercise worth 0 points.
+        var check = Subprocess("make", ["--no-print-directory", "check"], environment: cleanEnvironment,
+                               workingDirectory: folder, timeLimit: 3600)
+        check.outputLimitBytes = 8 << 20
+        console.progress("the student edition: make check (the first run builds it from scratch)")
+        guard let checked = try? check.run() else {
+            tally.record("make check in the edition", ok: false, why: "could not start make")
+            return
+        }
+        console.clearProgress()
+        let rows = checked.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { line in ["PASS ", "FAIL ", "CRSH ", "TIME ", "TODO "].contains { line.hasPrefix($0) } }
+        let notTODO = rows.filter { !$0.hasPrefix("TODO ") }
+        let total = checked.output.split(separator: "\n").last { $0.trimmingCharacters(in: .whitespaces).hasPrefix("Total") }
+            .map { String($0) } ?? ""
+        let zeroPoints = total.range(of: #"\s0/\d+\s*$"#, options: .regularExpression) != nil
+        let mentionsHidden = hidden.contains { checked.output.contains($0) }
+        tally.record("make check in the edition: \(rows.count) tests, every one TODO, 0 points (\(firstLine(total, max: 60)))",
+                     ok: checked.termination == .exited(0) && !rows.isEmpty && notTODO.isEmpty && zeroPoints && !mentionsHidden,
+                     why: "status \(checked.termination); " + (mentionsHidden ? "it runs a hidden test; " : "")
+                        + (notTODO.isEmpty ? "" : "not TODO: " + notTODO.prefix(5).joined(separator: "; ") + "; ")
+                        + String(checked.output.suffix(3000)),
+                     seconds: checked.seconds)
+
+        // make lesson1 stops at the first stub; the walkthrough itself exits with status 86.
+        console.progress("the student edition: make lesson1 (release build)")
+        let lesson = try? Subprocess("make", ["--no-print-directory", "lesson1"], environment: cleanEnvironment,
+                                     workingDirectory: folder, timeLimit: 3600).run()
+        console.clearProgress()
+        let walkthrough = folder + "/.build-exercises/release/Lesson1Walkthrough"
+        var environment = cleanEnvironment
+        environment["COURSE_ROOT"] = folder
+        let direct = try? Subprocess(walkthrough, [], environment: environment, workingDirectory: folder, timeLimit: 600).run()
+        let output = lesson?.output ?? ""
+        tally.record("make lesson1 in the edition stops at the first stub (\"not written yet\", exit status \(stubExitStatus), no reference to offer)",
+                     ok: output.contains("is not written yet") && output.contains("student edition has no reference")
+                        && direct?.termination == .exited(stubExitStatus) && direct?.output.contains("is not written yet") == true,
+                     why: "make lesson1: \(lesson.map { "\($0.termination)" } ?? "did not run"); Lesson1Walkthrough: "
+                        + "\(direct.map { "\($0.termination)" } ?? "did not run")\n" + String(output.suffix(2000)),
+                     seconds: lesson?.seconds)
+    }
+
+    private func checkGradescope(at folder: String, tally: Tally, console: Console) {
+        let fm = FileManager.default
+        let zip = folder + "/autograder.zip"
+        let source = folder + "/source", submission = folder + "/submission", results = folder + "/results/results.json"
+        do {
+            let count = try GradescopeAutograder(workspace: workspace).writeZip(to: zip)
+            // A fresh source/ each run, its build folders kept (as the zip has none).
+            for entry in (try? fm.contentsOfDirectory(atPath: source)) ?? [] where !entry.hasPrefix(".build") {
+                try fm.removeItem(atPath: source + "/" + entry)
+            }
+            try fm.createDirectory(atPath: source, withIntermediateDirectories: true)
+            let unzip = try Subprocess("unzip", ["-q", "-o", zip, "-d", source], workingDirectory: folder, timeLimit: 300).run()
+            guard unzip.termination == .exited(0) else { throw GradingError("unzip: \(unzip.output)") }
+            let runnable = ["setup.sh", "run_autograder"].allSatisfy { fm.isExecutableFile(atPath: source + "/" + $0) }
+            tally.record("make gradescope: autograder.zip with setup.sh and run_autograder at its root (\(count) course files)",
+                         ok: runnable && fm.fileExists(atPath: source + "/Solutions") && fm.fileExists(atPath: source + "/Package.swift"),
+                         why: "the unpacked zip lacks run_autograder, setup.sh (executable), Solutions/ or Package.swift")
+            // The submission: a student's zipped edition folder, Lessons 1-3 done.
+            try? fm.removeItem(atPath: submission)
+            try? fm.removeItem(atPath: folder + "/results")
+            for lesson in workspace.lessons {
+                let from = workspace.root + (lesson <= 3 ? "/Solutions" : "/Exercises") + "/Lesson\(lesson)"
+                let to = submission + "/lstm-course/Exercises/Lesson\(lesson)"
+                try fm.createDirectory(atPath: submission + "/lstm-course/Exercises", withIntermediateDirectories: true)
+                try fm.copyItem(atPath: from, toPath: to)
+            }
+        } catch {
+            tally.record("make gradescope and a simulated /autograder", ok: false, why: "\(error)")
+            return
+        }
+
+        var environment = cleanEnvironment
+        environment["AUTOGRADER_ROOT"] = folder
+        console.progress("Gradescope: run_autograder (the first run builds the course from scratch)")
+        let run = try? Subprocess(source + "/run_autograder", [], environment: environment, workingDirectory: folder, timeLimit: 3600).run()
+        console.clearProgress()
+        guard let run, let data = fm.contents(atPath: results),
+              let graded = try? JSONDecoder().decode(GradescopeResults.self, from: data) else {
+            tally.record("run_autograder writes results/results.json", ok: false,
+                         why: "status \(run.map { "\($0.termination)" } ?? "did not run")\n" + String((run?.output ?? "").suffix(3000)))
+            return
+        }
+        func lessonOf(_ test: GradescopeResults.Test) -> Int? {
+            test.name.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+        }
+        let done = graded.tests.filter { (lessonOf($0) ?? 99) <= 3 }
+        let stubs = graded.tests.filter { (lessonOf($0) ?? 0) > 3 }
+        let wrongDone = done.filter { $0.score != $0.maxScore }.map(\.name)
+        let wrongStubs = stubs.filter { $0.score != 0 }.map(\.name)
+        let hiddenTests = graded.tests.filter { $0.visibility == "hidden" }
+        let hiddenLessons = Set(hiddenTests.compactMap(lessonOf))
+        tally.record("run_autograder: the reference's Lessons 1-3 get full points (\(done.count) tests), the stubs of Lessons 4-6 get 0 (\(stubs.count) tests)",
+                     ok: run.termination == .exited(0) && !done.isEmpty && !stubs.isEmpty && wrongDone.isEmpty && wrongStubs.isEmpty,
+                     why: (wrongDone.isEmpty ? "" : "not full points: " + wrongDone.prefix(5).joined(separator: ", ") + "\n")
+                        + (wrongStubs.isEmpty ? "" : "points on the stubs: " + wrongStubs.prefix(5).joined(separator: ", ") + "\n")
+                        + String(run.output.suffix(2000)),
+                     seconds: run.seconds)
+        tally.record("results.json counts the hidden tests with their visibility (\(hiddenTests.count), Lessons \(hiddenLessons.sorted().map(String.init).joined(separator: ", ")))",
+                     ok: [3, 4, 5].allSatisfy(hiddenLessons.contains),
+                     why: "hidden tests in results.json: " + hiddenTests.map(\.name).joined(separator: ", "))
+    }
+}
