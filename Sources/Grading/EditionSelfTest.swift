@@ -6,9 +6,9 @@
 //   .build-edition/student      `make student-dist`; there `make check` (every test TODO, 0 points)
 //                               and `make lesson1` up to its first stub (exit status 86)
 //   .build-edition/autograder   laid out like Gradescope's /autograder: source/ is the unpacked
-//                               autograder.zip, submission/ a zipped student folder with the
-//                               reference's Lessons 1-3 and the stubs of the others; run_autograder
-//                               must give Lessons 1-3 full points (hidden tests too) and the rest 0
+//                               autograder.zip; run_autograder must give the reference submitted
+//                               (as a zipped student edition unpacks) full points, hidden tests
+//                               included and reported as hidden, and the untouched stubs 0
 
 import Foundation
 
@@ -108,7 +108,7 @@ extension SelfTest {
     private func checkGradescope(at folder: String, tally: Tally, console: Console) {
         let fm = FileManager.default
         let zip = folder + "/autograder.zip"
-        let source = folder + "/source", submission = folder + "/submission", results = folder + "/results/results.json"
+        let source = folder + "/source"
         do {
             let count = try GradescopeAutograder(workspace: workspace).writeZip(to: zip)
             // A fresh source/ each run, its build folders kept (as the zip has none).
@@ -122,48 +122,81 @@ extension SelfTest {
             tally.record("make gradescope: autograder.zip with setup.sh and run_autograder at its root (\(count) course files)",
                          ok: runnable && fm.fileExists(atPath: source + "/Solutions") && fm.fileExists(atPath: source + "/Package.swift"),
                          why: "the unpacked zip lacks run_autograder, setup.sh (executable), Solutions/ or Package.swift")
-            // The submission: a student's zipped edition folder, Lessons 1-3 done.
-            try? fm.removeItem(atPath: submission)
-            try? fm.removeItem(atPath: folder + "/results")
-            for lesson in workspace.lessons {
-                let from = workspace.root + (lesson <= 3 ? "/Solutions" : "/Exercises") + "/Lesson\(lesson)"
-                let to = submission + "/lstm-course/Exercises/Lesson\(lesson)"
-                try fm.createDirectory(atPath: submission + "/lstm-course/Exercises", withIntermediateDirectories: true)
-                try fm.copyItem(atPath: from, toPath: to)
-            }
         } catch {
             tally.record("make gradescope and a simulated /autograder", ok: false, why: "\(error)")
             return
         }
 
-        var environment = cleanEnvironment
-        environment["AUTOGRADER_ROOT"] = folder
-        console.progress("Gradescope: run_autograder (the first run builds the course from scratch)")
-        let run = try? Subprocess(source + "/run_autograder", [], environment: environment, workingDirectory: folder, timeLimit: 3600).run()
-        console.clearProgress()
-        guard let run, let data = fm.contents(atPath: results),
-              let graded = try? JSONDecoder().decode(GradescopeResults.self, from: data) else {
-            tally.record("run_autograder writes results/results.json", ok: false,
-                         why: "status \(run.map { "\($0.termination)" } ?? "did not run")\n" + String((run?.output ?? "").suffix(3000)))
-            return
+        // The reference, as a zipped student edition unpacks (one top folder); then the stubs,
+        // as the lesson folders alone.
+        let reference = gradeOnGradescope(root: folder, layout: "lstm-course/Exercises", from: "Solutions", console: console)
+        switch reference {
+        case .failure(let why):
+            tally.record("run_autograder on the reference writes results/results.json", ok: false, why: why.description)
+        case .success(let (graded, run)):
+            let short = graded.tests.filter { $0.score != $0.maxScore }.map(\.name)
+            let hidden = graded.tests.filter { $0.visibility == "hidden" }
+            let hiddenLessons = Set(hidden.compactMap(Self.lessonOf))
+            tally.record("run_autograder, the reference submitted: full points (\(formatPoints(graded.score))/\(formatPoints(graded.maxScore)), \(graded.tests.count) tests)",
+                         ok: run.termination == .exited(0) && !graded.tests.isEmpty && short.isEmpty && graded.score == graded.maxScore,
+                         why: "not full points: " + short.prefix(5).joined(separator: ", ") + "\n" + String(run.output.suffix(2000)),
+                         seconds: run.seconds)
+            tally.record("results.json counts the hidden tests with their visibility (\(hidden.count), Lessons \(hiddenLessons.sorted().map(String.init).joined(separator: ", ")))",
+                         ok: [3, 4, 5].allSatisfy(hiddenLessons.contains) && hidden.allSatisfy { $0.score == $0.maxScore },
+                         why: "hidden tests in results.json: " + hidden.map { "\($0.name) \(formatPoints($0.score))" }.joined(separator: ", "))
         }
-        func lessonOf(_ test: GradescopeResults.Test) -> Int? {
-            test.name.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+        switch gradeOnGradescope(root: folder, layout: "", from: "Exercises", console: console) {
+        case .failure(let why):
+            tally.record("run_autograder on the stubs writes results/results.json", ok: false, why: why.description)
+        case .success(let (graded, run)):
+            let scored = graded.tests.filter { $0.score != 0 }.map(\.name)
+            tally.record("run_autograder, the untouched stubs submitted: 0 points (of \(formatPoints(graded.maxScore)), \(graded.tests.count) tests)",
+                         ok: run.termination == .exited(0) && !graded.tests.isEmpty && scored.isEmpty && graded.score == 0,
+                         why: "points on the stubs: " + scored.prefix(5).joined(separator: ", ") + "\n" + String(run.output.suffix(2000)),
+                         seconds: run.seconds)
         }
-        let done = graded.tests.filter { (lessonOf($0) ?? 99) <= 3 }
-        let stubs = graded.tests.filter { (lessonOf($0) ?? 0) > 3 }
-        let wrongDone = done.filter { $0.score != $0.maxScore }.map(\.name)
-        let wrongStubs = stubs.filter { $0.score != 0 }.map(\.name)
-        let hiddenTests = graded.tests.filter { $0.visibility == "hidden" }
-        let hiddenLessons = Set(hiddenTests.compactMap(lessonOf))
-        tally.record("run_autograder: the reference's Lessons 1-3 get full points (\(done.count) tests), the stubs of Lessons 4-6 get 0 (\(stubs.count) tests)",
-                     ok: run.termination == .exited(0) && !done.isEmpty && !stubs.isEmpty && wrongDone.isEmpty && wrongStubs.isEmpty,
-                     why: (wrongDone.isEmpty ? "" : "not full points: " + wrongDone.prefix(5).joined(separator: ", ") + "\n")
-                        + (wrongStubs.isEmpty ? "" : "points on the stubs: " + wrongStubs.prefix(5).joined(separator: ", ") + "\n")
-                        + String(run.output.suffix(2000)),
-                     seconds: run.seconds)
-        tally.record("results.json counts the hidden tests with their visibility (\(hiddenTests.count), Lessons \(hiddenLessons.sorted().map(String.init).joined(separator: ", ")))",
-                     ok: [3, 4, 5].allSatisfy(hiddenLessons.contains),
-                     why: "hidden tests in results.json: " + hiddenTests.map(\.name).joined(separator: ", "))
     }
+
+    /// "Lesson 3 · Class/method" -> 3
+    static func lessonOf(_ test: GradescopeResults.Test) -> Int? {
+        test.name.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+    }
+
+    /// Lays this checkout's `from`/LessonN folders out as `submission/<layout>/LessonN` under
+    /// `root`, runs source/run_autograder with AUTOGRADER_ROOT=root and reads results.json.
+    private func gradeOnGradescope(root: String, layout: String, from: String, console: Console)
+        -> Result<(GradescopeResults, ProcessResult), GradingFailure> {
+        let fm = FileManager.default
+        let submission = root + "/submission" + (layout.isEmpty ? "" : "/" + layout)
+        let results = root + "/results/results.json"
+        do {
+            try? fm.removeItem(atPath: root + "/submission")
+            try? fm.removeItem(atPath: root + "/results")
+            try fm.createDirectory(atPath: submission, withIntermediateDirectories: true)
+            for lesson in workspace.lessons {
+                try fm.copyItem(atPath: "\(workspace.root)/\(from)/Lesson\(lesson)", toPath: "\(submission)/Lesson\(lesson)")
+            }
+        } catch {
+            return .failure(GradingFailure("laying out the submission: \(error)"))
+        }
+        var environment = cleanEnvironment
+        environment["AUTOGRADER_ROOT"] = root
+        console.progress("Gradescope: run_autograder on \(from)/ (the first run builds the course from scratch)")
+        defer { console.clearProgress() }
+        guard let run = try? Subprocess(root + "/source/run_autograder", [], environment: environment,
+                                        workingDirectory: root, timeLimit: 3600).run() else {
+            return .failure(GradingFailure("could not start run_autograder"))
+        }
+        guard let data = fm.contents(atPath: results),
+              let graded = try? JSONDecoder().decode(GradescopeResults.self, from: data) else {
+            return .failure(GradingFailure("no readable results.json; run_autograder ended with \(run.termination):\n" + String(run.output.suffix(3000))))
+        }
+        return .success((graded, run))
+    }
+}
+
+/// Why a simulated Gradescope run gave no results.
+struct GradingFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
