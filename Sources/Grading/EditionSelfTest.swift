@@ -3,8 +3,9 @@
 //
 // Both live in .build-edition/ (git ignores it), rewritten on every run but with their build
 // folders kept, so only the first run builds them from scratch:
-//   .build-edition/student      `make student-dist`; there `make check` (every test TODO, 0 points)
-//                               and `make lesson1` up to its first stub (exit status 86)
+//   .build-edition/student      `make student-dist`; there `make check` (every test TODO, 0 points),
+//                               `make hint` (twice: one more hint) and `make lesson1` up to its
+//                               first stub (exit status 86)
 //   .build-edition/autograder   laid out like Gradescope's /autograder: source/ is the unpacked
 //                               autograder.zip; run_autograder must give the reference submitted
 //                               (as a zipped student edition unpacks) full points, hidden tests
@@ -86,6 +87,20 @@ extension SelfTest {
                         + (notTODO.isEmpty ? "" : "not TODO: " + notTODO.prefix(5).joined(separator: "; ") + "; ")
                         + String(checked.output.suffix(3000)),
                      seconds: checked.seconds)
+
+        // make hint: the first failing test's first hint, then one more.
+        try? fm.removeItem(atPath: folder + "/out/hints.json")
+        let hints = (0..<2).compactMap { _ in
+            try? Subprocess("make", ["--no-print-directory", "hint"], environment: cleanEnvironment,
+                            workingDirectory: folder, timeLimit: 600).run()
+        }
+        let shown = hints.map { run in
+            run.output.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("hint ") }.count
+        }
+        tally.record("make hint in the edition shows one more hint each time (\(shown.map(String.init).joined(separator: ", ")) shown)",
+                     ok: hints.count == 2 && hints.allSatisfy { $0.termination == .exited(0) } && shown == [1, 2],
+                     why: hints.map { String($0.output.suffix(1500)) }.joined(separator: "\n---\n"),
+                     seconds: hints.reduce(0) { $0 + $1.seconds })
 
         // make lesson1 stops at the first stub; the walkthrough itself exits with status 86.
         console.progress("the student edition: make lesson1 (release build)")

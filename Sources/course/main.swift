@@ -18,7 +18,7 @@ struct Course: ParsableCommand {
           course lesson N [--track T]     lesson N's walkthrough
         """
             // BEGIN INSTRUCTOR
-            + """
+            + "\n" + """
 
             Instructors:
               course grade [--submission P]   the autograder (results.json)

@@ -85,11 +85,11 @@ final class StudentEditionTests: XCTestCase {
 
     func testDeclaredClasses() {
         let text = """
-        final class HiddenLSTMCellTests: XCTestCase {}
+        final class HiddenShapesTests: XCTestCase {}
         private struct NotAClass {}
           class Other {}
         // class InAComment is not matched at the start of a line
         """
-        XCTAssertEqual(StudentEdition.declaredClasses(text), ["HiddenLSTMCellTests", "Other"])
+        XCTAssertEqual(StudentEdition.declaredClasses(text), ["HiddenShapesTests", "Other"])
     }
 }
