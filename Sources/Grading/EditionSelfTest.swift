@@ -98,7 +98,8 @@ extension SelfTest {
             run.output.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("hint ") }.count
         }
         tally.record("make hint in the edition shows one more hint each time (\(shown.map(String.init).joined(separator: ", ")) shown)",
-                     ok: hints.count == 2 && hints.allSatisfy { $0.termination == .exited(0) } && shown == [1, 2],
+                     ok: hints.count == 2 && hints.allSatisfy { $0.termination == .exited(0) } && shown.first == 1
+                        && (shown.last == 2 || hints.last?.output.contains("hint 1/1:") == true),  // a test with one hint
                      why: hints.map { String($0.output.suffix(1500)) }.joined(separator: "\n---\n"),
                      seconds: hints.reduce(0) { $0 + $1.seconds })
 
