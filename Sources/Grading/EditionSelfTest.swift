@@ -2,7 +2,8 @@
 // Gradescope autograder, each made from this checkout and used as a student or Gradescope would.
 //
 // Both live in .build-edition/ (git ignores it), rewritten on every run but with their build
-// folders kept, so only the first run builds them from scratch:
+// folders kept, so only the first run builds them from scratch (15-20 minutes on 2 cores;
+// later runs about 7). COURSE_SELFTEST_SKIP_EDITION=1 skips the section while iterating locally.
 //   .build-edition/student      `make student-dist`; there `make check` (every test TODO, 0 points),
 //                               `make hint` (twice: one more hint) and `make lesson1` up to its
 //                               first stub (exit status 86)
@@ -15,6 +16,10 @@ import Foundation
 
 extension SelfTest {
     func checkEditions(tally: Tally, console: Console) {
+        if ProcessInfo.processInfo.environment["COURSE_SELFTEST_SKIP_EDITION"] == "1" {
+            console.print(console.yellow("  skipped") + " (COURSE_SELFTEST_SKIP_EDITION=1; CI never sets it)")
+            return
+        }
         let base = workspace.root + "/.build-edition"
         try? FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         checkStudentEdition(at: base + "/student", tally: tally, console: console)
@@ -79,9 +84,10 @@ extension SelfTest {
         let notTODO = rows.filter { !$0.hasPrefix("TODO ") }
         let total = checked.output.split(separator: "\n").last { $0.trimmingCharacters(in: .whitespaces).hasPrefix("Total") }
             .map { String($0) } ?? ""
-        let zeroPoints = total.range(of: #"\s0/\d+\s*$"#, options: .regularExpression) != nil
+        let points = total.split(separator: " ").last.map(String.init) ?? "?"
+        let zeroPoints = points.hasPrefix("0/")
         let mentionsHidden = hidden.contains { checked.output.contains($0) }
-        tally.record("make check in the edition: \(rows.count) tests, every one TODO, 0 points (\(firstLine(total, max: 60)))",
+        tally.record("make check in the edition: \(rows.count) tests, every one TODO, 0 points (\(points) points)",
                      ok: checked.termination == .exited(0) && !rows.isEmpty && notTODO.isEmpty && zeroPoints && !mentionsHidden,
                      why: "status \(checked.termination); " + (mentionsHidden ? "it runs a hidden test; " : "")
                         + (notTODO.isEmpty ? "" : "not TODO: " + notTODO.prefix(5).joined(separator: "; ") + "; ")
