@@ -3,6 +3,7 @@
 # Every command goes through the `course` tool (Sources/course), built once into .build-tools.
 # Each track has its own build folder (.build-exercises, .build-solutions), so switching tracks
 # does not rebuild everything; a graded submission builds in .build-grade.
+# The student edition (`make student-dist`) leaves out the lines between the INSTRUCTOR markers.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -19,8 +20,12 @@ SMOKE_FLAG := $(if $(filter-out 0,$(SMOKE)),--smoke)
 TOOLS_SCRATCH := .build-tools
 COURSE := $(TOOLS_SCRATCH)/debug/course
 SETUP_CHECK := Tools/setup.sh --check
+# The course tool does not depend on a track; the solutions track because Solutions/ always has
+# every lesson (Exercises/ may lag behind until `make exercises`); the student edition has only
+# Exercises/.
+TOOLS_TRACK := $(if $(wildcard Solutions),solutions,exercises)
 
-.PHONY: help setup tools test check grade exercises exercises-check bench clean lesson6
+.PHONY: help setup tools check hint clean lesson6
 
 help:
 	@echo "LSTMs from scratch, in Swift"
@@ -28,41 +33,64 @@ help:
 	@echo "Students:"
 	@echo "  make setup                     install OpenBLAS and gnuplot if missing (apt)"
 	@echo "  make lessonN                   run lesson N's walkthrough on your exercises (release build)"
+# BEGIN INSTRUCTOR
 	@echo "  make lessonN TRACK=solutions   ... on the reference solutions"
+# END INSTRUCTOR
 	@echo "  make lesson6 RUNS=0            lesson 6 without training its models first (about 9 minutes the first time)"
 	@echo "  make lessonN SMOKE=1           a quick run through every section (tiny data, outputs in a temporary folder)"
 	@echo "  make check                     test your exercises: per-test results and a progress table"
 	@echo "  make check LESSON=N            ... lesson N only"
+	@echo "  make hint                      the next hint for your first failing test (again: a more specific one)"
+	@echo "  make hint TEST=Class/method    ... for that test"
+# BEGIN INSTRUCTOR
 	@echo
 	@echo "Instructors:"
 	@echo "  make grade                     autograde Exercises/ -> out/grade/results.json (Gradescope format)"
 	@echo "  make grade SUBMISSION=path     autograde a submitted copy of Exercises/"
 	@echo "  ... TIME_LIMIT=s               seconds per test unless grading.json says (default 60)"
+	@echo "  make student-dist OUT=dir      the student edition: no Solutions/, hidden tests or instructor tools"
+	@echo "  make gradescope                out/gradescope/autograder.zip for a Gradescope programming assignment"
 	@echo
 	@echo "Course developers:"
 	@echo "  make test                      the course's own tests: solutions pass, exercises in sync, stubs fail"
 	@echo "  make exercises                 regenerate Exercises/ from Solutions/ (overwrites Exercises/)"
 	@echo "  make exercises-check           fail if Exercises/ differ from what Solutions/ generate"
 	@echo "  make bench                     the release-build benchmark (tokens/s)"
+# END INSTRUCTOR
 	@echo "  make clean                     remove the build folders (.build-*) and .grade/"
 
 setup:
 	@Tools/setup.sh
 
-# The course tool does not depend on a track; TRACK=solutions because Solutions/ always has
-# every lesson (Exercises/ may lag behind until `make exercises`).
 tools:
 	@$(SETUP_CHECK)
-	@TRACK=solutions COURSE_LESSON_DIR= swift build --quiet --product course --scratch-path $(TOOLS_SCRATCH) --manifest-cache none
-
-test: tools
-	@$(COURSE) selftest
+	@TRACK=$(TOOLS_TRACK) COURSE_LESSON_DIR= swift build --quiet --product course --scratch-path $(TOOLS_SCRATCH) --manifest-cache none
 
 check: tools
 	@$(COURSE) check $(if $(LESSON),--lesson $(LESSON)) $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
 
+# TEST reaches the course tool through the environment, never through the shell's parsing.
+hint: tools
+	@$(COURSE) hint $(if $(LESSON),--lesson $(LESSON)) $(if $(value TEST),--test "$$TEST") $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
+
+# BEGIN INSTRUCTOR
+.PHONY: test grade exercises exercises-check bench student-dist gradescope
+
+test: tools
+	@$(COURSE) selftest
+
 grade: tools
 	@$(COURSE) grade $(if $(SUBMISSION),--submission "$(SUBMISSION)") $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
+
+# The student edition, written into OUT (a new folder or an earlier edition).
+student-dist: tools
+	@$(if $(value OUT),,$(error make student-dist OUT=folder: where to write the student edition))
+	@$(COURSE) student-dist --out "$$OUT"
+
+# A Gradescope autograder: out/gradescope/autograder.zip (Tools/gradescope/ has its scripts).
+gradescope: tools
+	@$(COURSE) gradescope --out out/gradescope/autograder.zip
+# END INSTRUCTOR
 
 # Lesson 6 judges trained models: the `sentiment train` runs of Tools/ablations.sh, cached in
 # out/lesson6/runs (about 9 minutes on 2 cores the first time, seconds afterwards). RUNS=0
@@ -77,6 +105,7 @@ lesson6: tools
 lesson%: tools
 	@$(COURSE) lesson $* --track $(TRACK) $(SMOKE_FLAG)
 
+# BEGIN INSTRUCTOR
 exercises: tools
 	@$(COURSE) exercises
 
@@ -86,6 +115,7 @@ exercises-check: tools
 bench:
 	@$(SETUP_CHECK)
 	TRACK=solutions COURSE_LESSON_DIR= swift run -c release --scratch-path .build-solutions --manifest-cache none LSTMBenchmark
+# END INSTRUCTOR
 
 clean:
-	rm -rf .build-tools .build-exercises .build-solutions .build-grade .grade
+	rm -rf .build-tools .build-exercises .build-solutions .build-grade .build-edition .grade

@@ -7,30 +7,38 @@
 //   TRACK=solutions            lesson code comes from Solutions/LessonN (the reference)
 // COURSE_LESSON_DIR=path overrides the folder (inside this package) that holds the LessonN
 // folders; the autograder uses it to build a submission.
+// The student edition (`make student-dist`) has no Solutions/: its lessons are the Exercises
+// folders, and TRACK=solutions says the reference is not included.
 // The Makefile gives each track its own build folder (.build-exercises, .build-solutions), so
 // switching tracks does not rebuild everything.
 
 import Foundation
 import PackageDescription
 
-let environment = ProcessInfo.processInfo.environment
-let track = environment["TRACK"] ?? "exercises"
-let lessonRoot: String = {
-    if let dir = environment["COURSE_LESSON_DIR"], !dir.isEmpty { return dir }
-    switch track {
-    case "solutions", "solution": return "Solutions"
-    case "exercises", "exercise": return "Exercises"
-    default: fatalError("TRACK must be 'exercises' or 'solutions', not '\(track)'")
-    }
-}()
-
 let packageDirectory = Context.packageDirectory
 func exists(_ relativePath: String) -> Bool {
     FileManager.default.fileExists(atPath: "\(packageDirectory)/\(relativePath)")
 }
 
-/// The lessons that exist so far: a lesson joins the build when its Solutions folder does.
-let lessons: [Int] = (1...9).filter { exists("Solutions/Lesson\($0)") }
+/// The student edition: Exercises/ without Solutions/.
+let studentEdition = !exists("Solutions")
+
+let environment = ProcessInfo.processInfo.environment
+let track = environment["TRACK"] ?? "exercises"
+let lessonRoot: String = {
+    if let dir = environment["COURSE_LESSON_DIR"], !dir.isEmpty { return dir }
+    switch track {
+    case "solutions", "solution":
+        if studentEdition { fatalError("TRACK=solutions: the student edition does not include the reference solutions") }
+        return "Solutions"
+    case "exercises", "exercise": return "Exercises"
+    default: fatalError("TRACK must be 'exercises' or 'solutions', not '\(track)'")
+    }
+}()
+
+/// The lessons that exist so far: a lesson joins the build when its Solutions folder does
+/// (its Exercises folder in the student edition).
+let lessons: [Int] = (1...9).filter { exists((studentEdition ? "Exercises" : "Solutions") + "/Lesson\($0)") }
 
 // Release builds specialise the generic tensor code across modules; without it every
 // element of a hot loop would go through a protocol witness table.
@@ -83,7 +91,7 @@ func lessonTargets(_ n: Int) -> [Target] {
 }
 
 // `make bench`: the reference LSTM layer's training throughput (Benchmarks/LSTMBenchmark).
-let lstmBenchmark: [Target] = lessons.contains(4) ? [
+let lstmBenchmark: [Target] = lessons.contains(4) && exists("Benchmarks/LSTMBenchmark") ? [
     .executableTarget(name: "LSTMBenchmark", dependencies: ["Lesson4", "Lesson3"] + libraryNames.map { .init(stringLiteral: $0) },
                       path: "Benchmarks/LSTMBenchmark", swiftSettings: speed),
 ] : []
@@ -103,10 +111,14 @@ let package = Package(
             dependencies: ["Grading", "TensorCore", "CourseData", "Gnuplot", "Training",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: speed),
-        // Timing the data loaders (release builds only make sense): Tools/CSVBenchmark/main.swift.
-        .executableTarget(name: "CSVBenchmark", dependencies: ["CourseData", "TensorCore"],
-                          path: "Tools/CSVBenchmark", swiftSettings: speed),
         .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading", "WalkthroughSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Timing the data loaders (release builds only make sense): Tools/CSVBenchmark/main.swift, a
+// course developer's tool the student edition leaves out.
+if exists("Tools/CSVBenchmark") {
+    package.targets.append(.executableTarget(name: "CSVBenchmark", dependencies: ["CourseData", "TensorCore"],
+                                             path: "Tools/CSVBenchmark", swiftSettings: speed))
+}

@@ -69,7 +69,8 @@ public struct Autograder {
             let tests = summaries.flatMap { lesson in
                 lesson.tests.map {
                     GradescopeResults.Test(name: testName($0.id), score: 0, maxScore: $0.points, passed: false,
-                                           output: "Not run: the submission does not compile (see the overall output).")
+                                           output: "Not run: the submission does not compile (see the overall output).",
+                                           visibility: $0.visibility)
                 }
             }
             let output = (notes + ["The submission does not compile, so no test could run. The compiler said:", "", errors])
@@ -96,7 +97,7 @@ public struct Autograder {
                 let passed = result.status == .passed
                 tests.append(GradescopeResults.Test(
                     name: testName(test.id), score: passed ? test.points : 0, maxScore: test.points,
-                    passed: passed, output: testOutput(result, hint: test.hint)))
+                    passed: passed, output: testOutput(result, hint: test.hint), visibility: test.visibility))
             }
         }
         var output = notes

@@ -11,19 +11,21 @@ public struct GradescopeResults: Codable, Equatable, Sendable {
         /// "passed" or "failed".
         public var status: String
         public var output: String
+        /// "visible", "hidden", "after_due_date" or "after_published" (from grading.json).
         public var visibility: String
 
         enum CodingKeys: String, CodingKey {
             case name, score, maxScore = "max_score", status, output, visibility
         }
 
-        public init(name: String, score: Double, maxScore: Double, passed: Bool, output: String) {
+        public init(name: String, score: Double, maxScore: Double, passed: Bool, output: String,
+                    visibility: String = GradingConfig.Visibility.visible) {
             self.name = name
             self.score = score
             self.maxScore = maxScore
             self.status = passed ? "passed" : "failed"
             self.output = output
-            self.visibility = "visible"
+            self.visibility = visibility
         }
     }
 

@@ -1,6 +1,7 @@
-// A lesson's grading.json: how many points each test is worth, the hint a student sees when it
-// fails, and optional time limits. Matched against the tests the bundle really has, so a test
-// added without an entry still counts, and an entry for a renamed test is noticed.
+// A lesson's grading.json: how many points each test is worth, the hints a student sees when it
+// fails, who may see it (Gradescope's visibility; a test that is not "visible" is left out of
+// the student edition), and optional time limits. Matched against the tests the bundle really
+// has, so a test added without an entry still counts, and an entry for a renamed test is noticed.
 
 import Foundation
 
@@ -10,16 +11,39 @@ public struct GradingConfig: Codable, Equatable, Sendable {
         /// `Class/method`, e.g. `LinearTests/testLinearForward`.
         public var name: String
         public var points: Double
+        /// The first hint: what `make check` and results.json show. It points the way and never
+        /// gives the answer away.
         public var hint: String?
+        /// Further hints, each more specific than the last; `make hint` shows them one at a time.
+        public var moreHints: [String]?
         /// Seconds this test may run (debug build); the lesson's or the default otherwise.
         public var timeLimit: Double?
+        /// Gradescope's visibility: "visible" (the default), "hidden", "after_due_date" or
+        /// "after_published". Only visible tests are in the student edition.
+        public var visibility: String?
 
-        public init(name: String, points: Double, hint: String? = nil, timeLimit: Double? = nil) {
+        public init(name: String, points: Double, hint: String? = nil, moreHints: [String]? = nil,
+                    timeLimit: Double? = nil, visibility: String? = nil) {
             self.name = name
             self.points = points
             self.hint = hint
+            self.moreHints = moreHints
             self.timeLimit = timeLimit
+            self.visibility = visibility
         }
+
+        /// Every hint in the order `make hint` reveals them.
+        public var hintTiers: [String] {
+            ([hint].compactMap { $0 } + (moreHints ?? [])).filter { !$0.isEmpty }
+        }
+
+        public var isVisible: Bool { (visibility ?? Visibility.visible) == Visibility.visible }
+    }
+
+    /// Gradescope's values for a test's `visibility`.
+    public enum Visibility {
+        public static let visible = "visible"
+        public static let all = ["visible", "hidden", "after_due_date", "after_published"]
     }
 
     public var lesson: Int
@@ -40,6 +64,9 @@ public struct GradingConfig: Codable, Equatable, Sendable {
             let config = try JSONDecoder().decode(GradingConfig.self, from: data)
             if let bad = config.tests.first(where: { $0.points < 0 || !$0.points.isFinite }) {
                 throw GradingError("\(file): test \(bad.name) has points \(bad.points); points are >= 0")
+            }
+            if let bad = config.tests.first(where: { !Visibility.all.contains($0.visibility ?? Visibility.visible) }) {
+                throw GradingError("\(file): test \(bad.name) has visibility \"\(bad.visibility ?? "")\"; use one of \(Visibility.all.joined(separator: ", "))")
             }
             return config
         } catch let error as GradingError {
@@ -63,6 +90,8 @@ public struct GradingConfig: Codable, Equatable, Sendable {
         public var points: Double
         public var hint: String?
         public var timeLimit: Double?
+        /// Gradescope's visibility ("visible" for a test grading.json does not list).
+        public var visibility: String = Visibility.visible
     }
 
     /// Matches the config against the tests the bundle has. A test the config does not list
@@ -86,7 +115,8 @@ public struct GradingConfig: Codable, Equatable, Sendable {
         let ordered = tests.sorted { (position[$0.configName] ?? Int.max, $0) < (position[$1.configName] ?? Int.max, $1) }
         let graded = ordered.map { id -> GradedTest in
             if let entry = entries[id.configName] {
-                return GradedTest(id: id, points: entry.points, hint: entry.hint, timeLimit: entry.timeLimit ?? config?.timeLimit)
+                return GradedTest(id: id, points: entry.points, hint: entry.hint, timeLimit: entry.timeLimit ?? config?.timeLimit,
+                                  visibility: entry.visibility ?? Visibility.visible)
             }
             return GradedTest(id: id, points: 1, hint: nil, timeLimit: config?.timeLimit)
         }

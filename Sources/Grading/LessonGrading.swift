@@ -63,7 +63,8 @@ func configuredTests(_ workspace: Workspace, lessons: [Int]) throws -> [LessonSu
             let parts = entry.name.split(separator: "/")
             let id = TestID(module: "Lesson\(lesson)Tests", className: parts.first.map(String.init) ?? entry.name,
                             method: parts.count > 1 ? String(parts[1]) : "")
-            return GradingConfig.GradedTest(id: id, points: entry.points, hint: entry.hint, timeLimit: nil)
+            return GradingConfig.GradedTest(id: id, points: entry.points, hint: entry.hint, timeLimit: nil,
+                                            visibility: entry.visibility ?? GradingConfig.Visibility.visible)
         }
         return LessonSummary(lesson: lesson, title: config?.title ?? "Lesson \(lesson)", tests: tests, results: [:])
     }

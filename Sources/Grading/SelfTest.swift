@@ -1,6 +1,7 @@
 // `course selftest` (what `make test` and CI run), the course's own checks, as rustlings'
 // `dev check`: every test passes on the Solutions track, Exercises are what Solutions
-// generate, and every graded test fails on the untouched exercise stubs.
+// generate, every graded test fails on the untouched exercise stubs, and the student edition
+// and the Gradescope autograder work (EditionSelfTest.swift).
 
 import Foundation
 
@@ -15,7 +16,7 @@ public struct SelfTest {
         self.defaultTimeLimit = defaultTimeLimit
     }
 
-    fileprivate final class Tally: @unchecked Sendable {
+    final class Tally: @unchecked Sendable {
         var passed = 0
         var failures: [(name: String, why: String)] = []
         /// The tracks whose every target (walkthroughs included) built in this run.
@@ -107,6 +108,11 @@ public struct SelfTest {
                 tally.record(name, ok: ok, why: why, seconds: seconds)
             }
         console.print(console.dim("  walkthroughs: \(formatSeconds(Date().timeIntervalSince(walkthroughsStart))) in all"))
+
+        // (e) What leaves the instructor's hands: the student edition and the Gradescope zip.
+        console.print()
+        console.print(console.bold("5. The student edition and the Gradescope autograder, used as a student and Gradescope would"))
+        checkEditions(tally: tally, console: console)
 
         console.print()
         if tally.failures.isEmpty {

@@ -24,6 +24,9 @@ public struct Walkthrough {
         guard FileManager.default.fileExists(atPath: "\(workspace.root)/Lessons/Lesson\(lesson)/main.swift") else {
             throw GradingError("Lesson \(lesson) has no walkthrough yet (Lessons/Lesson\(lesson)/main.swift)")
         }
+        if track == .solutions {
+            try workspace.requireSolutions(for: "make lesson\(lesson) TRACK=solutions")
+        }
         let spec = BuildSpec.track(track)
         if let missing = workspace.missingLessonFolder(spec) {
             throw GradingError("\(missing) is missing (Solutions has it): course developers, run `make exercises`")
@@ -48,8 +51,9 @@ public struct Walkthrough {
             console.print("""
             The walkthrough stopped at an exercise you have not written yet (above).
             Write it and check it with:    make check LESSON=\(lesson)
-            Or watch the reference run:    make lesson\(lesson) TRACK=solutions
-            """)
+            """ + (workspace.isStudentEdition
+                ? "\nThe walkthrough needs your code up to this point: the student edition has no reference to run instead."
+                : "\nOr watch the reference run:    make lesson\(lesson) TRACK=solutions"))
             return false
         case let other:
             console.print(console.red("The walkthrough ended with \(other)."))

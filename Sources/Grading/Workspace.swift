@@ -46,25 +46,46 @@ public struct Workspace: Sendable {
 
     public init(root: String) { self.root = root }
 
-    /// The checkout containing `directory` (the nearest folder up with Package.swift and Solutions/).
+    /// The file `make student-dist` leaves at the root of a student edition.
+    public static let studentEditionMarker = ".student-edition"
+
+    /// The checkout containing `directory`: the nearest folder up with Package.swift and
+    /// Solutions/ (or, in the student edition, Exercises/) beside it.
     public static func find(from directory: String = FileManager.default.currentDirectoryPath) throws -> Workspace {
         var url = URL(fileURLWithPath: directory).standardizedFileURL
         while true {
-            if FileManager.default.fileExists(atPath: url.path + "/Package.swift"),
-               FileManager.default.fileExists(atPath: url.path + "/Solutions") {
+            let fm = FileManager.default
+            if fm.fileExists(atPath: url.path + "/Package.swift"),
+               fm.fileExists(atPath: url.path + "/Solutions") || fm.fileExists(atPath: url.path + "/Exercises") {
                 return Workspace(root: url.path)
             }
             let parent = url.deletingLastPathComponent()
             if parent.path == url.path {
-                throw GradingError("not inside the course checkout (no Package.swift with Solutions/ beside it above \(directory))")
+                throw GradingError("not inside the course checkout (no Package.swift with Solutions/ or Exercises/ beside it above \(directory))")
             }
             url = parent
         }
     }
 
-    /// The lessons in the package: as in Package.swift, those whose Solutions folder exists.
+    /// The student edition: no Solutions/, so the lessons are the Exercises folders and there is
+    /// no reference to run or grade against (as Package.swift decides).
+    public var isStudentEdition: Bool { !isDirectory("Solutions") }
+
+    /// The folder whose LessonN folders say which lessons exist: Solutions, or Exercises in the
+    /// student edition.
+    public var lessonSource: String { isStudentEdition ? "Exercises" : "Solutions" }
+
+    /// The lessons in the package: as in Package.swift, those whose Solutions folder exists
+    /// (Exercises folder in the student edition).
     public var lessons: [Int] {
-        (1...9).filter { isDirectory("Solutions/Lesson\($0)") }
+        (1...9).filter { isDirectory("\(lessonSource)/Lesson\($0)") }
+    }
+
+    /// Throws when the reference is needed and this is the student edition.
+    public func requireSolutions(for what: String) throws {
+        if isStudentEdition {
+            throw GradingError("\(what) needs the reference solutions, which the student edition does not include")
+        }
     }
 
     func isDirectory(_ relative: String) -> Bool {
@@ -85,7 +106,7 @@ public struct Workspace: Sendable {
     func layoutFingerprint(_ spec: BuildSpec) -> String {
         var items = spec.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         for n in 1...9 {
-            for path in ["Solutions/Lesson\(n)", "Lessons/Lesson\(n)/main.swift", "Tests/Lesson\(n)Tests"]
+            for path in ["Solutions/Lesson\(n)", "Exercises/Lesson\(n)", "Lessons/Lesson\(n)/main.swift", "Tests/Lesson\(n)Tests"]
             where FileManager.default.fileExists(atPath: root + "/" + path) {
                 items.append(path)
             }

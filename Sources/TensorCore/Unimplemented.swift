@@ -14,11 +14,19 @@ public func unimplemented(_ what: String, lesson: Int, see section: String = "",
 
     ✋ Lesson \(lesson): \(what) is not written yet (\(file):\(line)).
        Read \(whereToRead), then fill it in.
-       To watch the reference instead: make lesson\(lesson) TRACK=solutions
+       \(referenceAdvice(lesson: lesson))
 
     """
     // Whatever the program printed before must come first, also when stdout is a pipe or a log.
     fflush(stdout)
     FileHandle.standardError.write(Data(message.utf8))
     exit(unimplementedExitCode)
+}
+
+/// Where to watch the reference run; the student edition (no Solutions/ beside Sources/) has none.
+private func referenceAdvice(lesson: Int, source: String = #filePath) -> String {
+    let root = URL(fileURLWithPath: source).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return FileManager.default.fileExists(atPath: root.appendingPathComponent("Solutions").path)
+        ? "To watch the reference instead: make lesson\(lesson) TRACK=solutions"
+        : "(The student edition has no reference to watch: the README shows what the finished lesson prints.)"
 }

@@ -14,14 +14,27 @@ struct Course: ParsableCommand {
         discussion: """
         Usually run through make (make help). Students:
           course check [--lesson N]       your exercises against the tests
+          course hint [--test T]          the next hint for a failing test
           course lesson N [--track T]     lesson N's walkthrough (--smoke: a quick run through every section)
-        Instructors:
-          course grade [--submission P]   the autograder (results.json)
-        Course developers:
-          course exercises [--check]      Exercises/ from Solutions/
-          course selftest                 the course's own tests (make test)
-        """,
-        subcommands: [Check.self, Grade.self, Lesson.self, Exercises.self, SelfTestCommand.self])
+        """
+            // BEGIN INSTRUCTOR
+            + "\n" + """
+
+            Instructors:
+              course grade [--submission P]   the autograder (results.json)
+              course student-dist --out D     the student edition
+              course gradescope --out Z       the Gradescope autograder zip
+            Course developers:
+              course exercises [--check]      Exercises/ from Solutions/
+              course selftest                 the course's own tests (make test)
+            """
+            // END INSTRUCTOR
+        ,
+        subcommands: [Check.self, Hint.self, Lesson.self]
+            // BEGIN INSTRUCTOR
+            + [Grade.self, Exercises.self, SelfTestCommand.self, StudentDist.self, GradescopeZip.self]
+            // END INSTRUCTOR
+    )
 }
 
 /// Options every test-running command shares.
@@ -68,6 +81,7 @@ extension Course {
         }
     }
 
+    // BEGIN INSTRUCTOR
     struct Grade: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The autograder: grade Exercises/ or a submission and write a Gradescope results.json.",
@@ -89,6 +103,7 @@ extension Course {
         func run() throws {
             try runReportingErrors {
                 let workspace = try Workspace.find()
+                HiddenTestSeed.prepareForGrading()
                 let path = results.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
                     ?? workspace.root + "/out/grade/results.json"
                 try Autograder(workspace: workspace, submission: submission, resultsPath: path, jobs: options.jobs,
@@ -97,6 +112,7 @@ extension Course {
             }
         }
     }
+    // END INSTRUCTOR
 
     struct Lesson: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -126,6 +142,7 @@ extension Course {
         }
     }
 
+    // BEGIN INSTRUCTOR
     struct Exercises: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Regenerate Exercises/LessonN from Solutions/LessonN (solution regions become stubs).",
@@ -175,6 +192,7 @@ extension Course {
             }
         }
     }
+    // END INSTRUCTOR
 }
 
 // The autograder classifies exit status 86 as an unwritten exercise; both sides must agree.
