@@ -9,7 +9,10 @@ SHELL := /bin/bash
 
 TRACK ?= exercises
 LESSON ?=
-SUBMISSION ?=
+# The submission's path reaches the grader as it was typed: never expanded by make (a path may
+# hold `$(shell ...)`) nor by the shell (it goes through the environment, quoted).
+override SUBMISSION := $(value SUBMISSION)
+export SUBMISSION
 # Seconds a test may run when its grading.json gives no timeLimit (course's default: 60).
 TIME_LIMIT ?=
 
@@ -33,6 +36,7 @@ help:
 	@echo "Instructors:"
 	@echo "  make grade                     autograde Exercises/ -> out/grade/results.json (Gradescope format)"
 	@echo "  make grade SUBMISSION=path     autograde a submitted copy of Exercises/"
+	@echo "  make grade LESSON=N            ... lesson N only"
 	@echo "  ... TIME_LIMIT=s               seconds per test unless grading.json says (default 60)"
 	@echo
 	@echo "Course developers:"
@@ -58,7 +62,7 @@ check: tools
 	@$(COURSE) check $(if $(LESSON),--lesson $(LESSON)) $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
 
 grade: tools
-	@$(COURSE) grade $(if $(SUBMISSION),--submission "$(SUBMISSION)") $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
+	@$(COURSE) grade $${SUBMISSION:+--submission "$$SUBMISSION"} $(if $(LESSON),--lesson $(LESSON)) $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
 
 # Lesson 6 judges trained models: the `sentiment train` runs of Tools/ablations.sh, cached in
 # out/lesson6/runs (about 9 minutes on 2 cores the first time, seconds afterwards). RUNS=0

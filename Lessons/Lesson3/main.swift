@@ -10,6 +10,7 @@
 
 import Foundation
 import Gnuplot
+import CourseTesting
 import Lesson3
 import TensorCore
 

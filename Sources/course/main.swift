@@ -84,6 +84,9 @@ extension Course {
         @Option(help: "Where to write results.json (default: out/grade/results.json; on Gradescope: /autograder/results/results.json).")
         var results: String?
 
+        @Option(help: "Only this lesson (the reference code stands in for the others, which results.json leaves out).")
+        var lesson: Int?
+
         @OptionGroup var options: RunOptions
 
         func run() throws {
@@ -91,8 +94,10 @@ extension Course {
                 let workspace = try Workspace.find()
                 let path = results.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
                     ?? workspace.root + "/out/grade/results.json"
-                try Autograder(workspace: workspace, submission: submission, resultsPath: path, jobs: options.jobs,
-                               defaultTimeLimit: options.timeLimit).grade(console: Console())
+                var grader = Autograder(workspace: workspace, submission: submission, resultsPath: path, jobs: options.jobs,
+                                        defaultTimeLimit: options.timeLimit)
+                grader.lessons = lesson.map { [$0] }
+                try grader.grade(console: Console())
                 return true
             }
         }
