@@ -20,7 +20,7 @@ TOOLS_SCRATCH := .build-tools
 COURSE := $(TOOLS_SCRATCH)/debug/course
 SETUP_CHECK := Tools/setup.sh --check
 
-.PHONY: help setup tools test check grade exercises exercises-check bench clean lesson6
+.PHONY: help setup tools test test-grader check grade exercises exercises-check bench clean lesson6
 
 help:
 	@echo "LSTMs from scratch, in Swift"
@@ -41,6 +41,7 @@ help:
 	@echo
 	@echo "Course developers:"
 	@echo "  make test                      the course's own tests: solutions pass, exercises in sync, stubs fail"
+	@echo "  make test-grader               the autograder against attacks: each gets the score it must"
 	@echo "  make exercises                 regenerate Exercises/ from Solutions/ (overwrites Exercises/)"
 	@echo "  make exercises-check           fail if Exercises/ differ from what Solutions/ generate"
 	@echo "  make bench                     the release-build benchmark (tokens/s)"
@@ -57,6 +58,10 @@ tools:
 
 test: tools
 	@$(COURSE) selftest
+
+# The autograder against submissions that try to fool it (three builds; as root, sandboxed).
+test-grader: tools
+	@$(COURSE) test-grader
 
 check: tools
 	@$(COURSE) check $(if $(LESSON),--lesson $(LESSON)) $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))

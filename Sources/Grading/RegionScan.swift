@@ -24,8 +24,11 @@ public struct RegionFinding: Equatable, Sendable, CustomStringConvertible {
 
 public enum RegionScan {
     /// Findings for one region's text, whose first line is line `firstLine` of its file.
-    public static func findings(_ text: String, firstLine: Int) -> [RegionFinding] {
+    /// `allowPointers`: the region's reference solution itself works on raw pointers (Lesson 4's
+    /// LSTM layer, for speed), so a student's may too.
+    public static func findings(_ text: String, firstLine: Int, allowPointers: Bool = false) -> [RegionFinding] {
         var scanner = Scanner(Array(text.unicodeScalars), line: firstLine)
+        scanner.allowPointers = allowPointers
         scanner.scanCode(insideInterpolation: false)
         if let open = scanner.brackets.last {
             scanner.report(open.line, "`\(open.char)` is not closed inside your code")
@@ -72,16 +75,30 @@ public enum RegionScan {
         "Fixture", "loadFixture", "courseRoot", "COURSE_ROOT",
     ]
 
+    /// Buffer pointers the exercises use for speed: their subscripts are bounds-checked in the
+    /// debug builds the grader makes, as long as nothing reaches past them to the raw address.
+    static let boundsCheckedBuffers: Set<String> = ["withUnsafeBufferPointer", "withUnsafeMutableBufferPointer"]
+    static let pointerMembers: Set<String> = [
+        "baseAddress", "pointee", "bindMemory", "assumingMemoryBound", "withMemoryRebound", "bitPattern",
+        "load", "loadUnaligned", "storeBytes", "advanced", "successor", "predecessor", "allocate", "deallocate",
+        "rebasing", "moveInitialize", "moveUpdate", "initializeMemory", "withUnsafeBytes", "withUnsafeMutableBytes",
+    ]
+
     /// Labels that are fine for collections but read files for String and Data.
     static let collectionOnlyLabels: Set<String> = ["contentsOf"]
     static let collectionMethods: Set<String> = ["append", "insert", "replaceSubrange", "elementsEqual", "starts"]
 
-    static func nameProblem(_ name: String) -> String? {
+    static func nameProblem(_ name: String, allowPointers: Bool = false) -> String? {
         if forbiddenKeywords.contains(name) { return "`\(name)` is not allowed in an exercise" }
         if forbiddenNames.contains(name) {
             return "`\(name)` is not allowed in an exercise (the grader refuses names that reach outside the test; if it is a name of your own, rename it)"
         }
-        if name.lowercased().contains("unsafe") { return "`\(name)`: unsafe pointers are not allowed in an exercise" }
+        if name.lowercased().contains("unsafe"), !boundsCheckedBuffers.contains(name), !allowPointers {
+            return "`\(name)`: unsafe pointers are not allowed in an exercise (withUnsafeBufferPointer and withUnsafeMutableBufferPointer are, subscripted only)"
+        }
+        if pointerMembers.contains(name), !allowPointers {
+            return "`\(name)`: raw pointer access is not allowed in an exercise (subscript the buffer instead)"
+        }
         if name.hasPrefix("XCT") { return "`\(name)`: XCTest is not available to lesson code" }
         if name.count > 1, name.hasPrefix("_"), name != "__always" { return "`\(name)`: underscored names are not allowed in an exercise" }
         if name.hasPrefix("posix_") || name.hasPrefix("pthread_") { return "`\(name)` is not allowed in an exercise" }
@@ -96,6 +113,7 @@ public enum RegionScan {
         var brackets: [(char: Character, line: Int)] = []
         /// Something closed what it did not open, or a string or comment stayed open.
         var leaks = false
+        var allowPointers = false
         /// The last two identifiers or punctuation seen (for `append(contentsOf:`).
         var recent: [String] = []
 
@@ -207,7 +225,7 @@ public enum RegionScan {
         }
 
         mutating func check(_ name: String) {
-            if let problem = RegionScan.nameProblem(name) {
+            if let problem = RegionScan.nameProblem(name, allowPointers: allowPointers) {
                 report(line, problem)
             } else if RegionScan.collectionOnlyLabels.contains(name),
                       !(recent.count >= 2 && recent[recent.count - 1] == "(" && RegionScan.collectionMethods.contains(recent[recent.count - 2])) {

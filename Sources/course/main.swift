@@ -20,8 +20,9 @@ struct Course: ParsableCommand {
         Course developers:
           course exercises [--check]      Exercises/ from Solutions/
           course selftest                 the course's own tests (make test)
+          course test-grader              the autograder against attacks (make test-grader)
         """,
-        subcommands: [Check.self, Grade.self, Lesson.self, Exercises.self, SelfTestCommand.self])
+        subcommands: [Check.self, Grade.self, Lesson.self, Exercises.self, SelfTestCommand.self, TestGrader.self])
 }
 
 /// Options every test-running command shares.
@@ -174,6 +175,31 @@ extension Course {
             try runReportingErrors {
                 try SelfTest(workspace: try Workspace.find(), jobs: options.jobs, defaultTimeLimit: options.timeLimit)
                     .run(console: Console())
+            }
+        }
+    }
+}
+
+extension Course {
+    struct TestGrader: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test-grader",
+            abstract: "Grade submissions that try to fool the autograder and check the score each must get (make test-grader).",
+            discussion: "Three builds of attacked copies of Solutions/; exit status 1 when an attack got a score it must not. --emit only writes the submissions.")
+
+        @Option(help: "Only write the attack submissions into this folder.")
+        var emit: String?
+
+        @OptionGroup var options: RunOptions
+
+        func run() throws {
+            try runReportingErrors {
+                let attacks = GraderAttacks(workspace: try Workspace.find(), jobs: options.jobs)
+                if let emit {
+                    try attacks.emit(to: emit)
+                    return true
+                }
+                return try attacks.run(console: Console())
             }
         }
     }
