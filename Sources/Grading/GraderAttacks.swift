@@ -143,7 +143,7 @@ public struct GraderAttacks {
             name: "runtime", lessons: [1, 2], wholeFiles: true,
             make: { dir in
                 try copyReference(to: dir, lessons: [1, 2])
-                for file in ["Sigmoid", "Linear", "BCEWithLogits", "SGD", "Adam"] {
+                for file in ["Sigmoid", "Linear", "BCEWithLogits", "SGD", "Adam", "NumericalGradient"] {
                     try addImport(dir + "/Lesson1/\(file).swift", "Foundation")
                 }
                 try replaceRegion(dir + "/Lesson1/Sigmoid.swift", "sigmoid", with: "    exit(0)\n")
@@ -190,6 +190,20 @@ public struct GraderAttacks {
                         survivor.waitUntilExit()
                         exit(0)
                     """#)
+                // Forge the grading record: read the secret from descriptor 4, write a passing record.
+                try replaceRegion(dir + "/Lesson1/NumericalGradient.swift", "numericalGradient(of:at:epsilon:)", with: #"""
+                        var buffer = [UInt8](repeating: 0, count: 4096)
+                        let n = pread(4, &buffer, 4096, 0)
+                        let secret = n > 0 ? String(decoding: buffer[0..<min(n, 64)], as: UTF8.self) : String(repeating: "0", count: 64)
+                        let name = "NumericalGradientTests.testNumericalGradient_cubic"
+                        let forged = "\(secret) ready
+\(secret) start \(name)
+\(secret) finish \(name) 0
+\(secret) end 1
+"
+                        _ = forged.withCString { write(4, $0, strlen($0)) }
+                        exit(0)
+                    """#)
                 // A fork bomb and a file-size bomb, then exit 0.
                 try replaceRegion(dir + "/Lesson1/BCEWithLogits.swift", "bceWithLogitsBackward", with: #"""
                         for _ in 0..<2000 {
@@ -208,8 +222,9 @@ public struct GraderAttacks {
                     """#)
             },
             zero: ["Lesson 1 · SigmoidTests/", "Lesson 1 · LinearTests/testLinearForward", "Lesson 1 · LinearTests/testLinearBackward",
-                   "Lesson 1 · BCEWithLogitsTests/", "Lesson 1 · SGDTests/", "Lesson 1 · AdamTests/", "Lesson 2 · "],
-            full: ["Lesson 1 · NumericalGradientTests/testNumericalGradient_cubic",
+                   "Lesson 1 · BCEWithLogitsTests/", "Lesson 1 · SGDTests/", "Lesson 1 · AdamTests/",
+                   "Lesson 1 · NumericalGradientTests/testNumericalGradient_cubic", "Lesson 2 · "],
+            full: ["Lesson 1 · LinearTests/testLinearInit_shapesAndRange",
                    "Lesson 1 · NumericalGradientTests/testGradientRelativeError_knownValues"],
             mentions: ["Lesson 2 does not"],
             never: ["BEGIN SOLUTION: Adam.step", "score\": 1000"])

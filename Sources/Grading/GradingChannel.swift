@@ -25,8 +25,11 @@ public final class GradingChannel {
     let secret: String
     /// The read end of the pipe that holds the secret; the child gets it as descriptor 3.
     let secretReader: Int32
-    /// The unlinked record file; the child gets it as descriptor 4, the grader reads it afterwards.
+    /// The unlinked record file, which the grader reads afterwards.
     let record: Int32
+    /// The same file opened write-only and append-only: the child's descriptor 4, which can
+    /// neither read the record (and the secret in it) nor rewrite what is already there.
+    let recordWriter: Int32
 
     /// `directory` is a folder only the grader can read (the record file lives there for an
     /// instant); nil makes one in the temporary folder for that instant.
@@ -52,21 +55,25 @@ public final class GradingChannel {
         let path = (folder ?? NSTemporaryDirectory()) + "/record-\(UUID().uuidString)"
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         let openError = errno
+        let writer = fd >= 0 ? open(path, O_WRONLY | O_APPEND | O_CLOEXEC) : -1
         unlink(path)
         if directory == nil, let folder { rmdir(folder) }
-        guard fd >= 0 else {
+        guard fd >= 0, writer >= 0 else {
             close(pipeEnds[0])
-            throw GradingError("cannot create \(path): \(String(cString: strerror(openError)))")
+            if fd >= 0 { close(fd) }
+            throw GradingError("cannot create \(path): \(String(cString: strerror(fd >= 0 ? errno : openError)))")
         }
         // Above the numbers the child will see, and closed on exec: a test started at the same
         // time by another thread must not inherit this one's descriptors.
         secretReader = Self.movedHigh(pipeEnds[0])
         record = Self.movedHigh(fd)
+        recordWriter = Self.movedHigh(writer)
     }
 
     deinit {
         close(secretReader)
         close(record)
+        close(recordWriter)
     }
 
     private static func movedHigh(_ fd: Int32) -> Int32 {
@@ -81,7 +88,7 @@ public final class GradingChannel {
 
     /// (descriptor in the grader, number in the child).
     var inherited: [(source: Int32, target: Int32)] {
-        [(secretReader, Self.secretDescriptor), (record, Self.recordDescriptor)]
+        [(secretReader, Self.secretDescriptor), (recordWriter, Self.recordDescriptor)]
     }
 
     /// What the recorder wrote (at most 1 MB).

@@ -10,8 +10,12 @@
 //   - names that exit, spawn, signal, load code or touch files and the environment
 //     (`exit`, `fork`, `system`, `dlopen`, `Process`, `FileManager`, `URL`...), unsafe pointers
 //     and bit casts, underscored runtime entry points, XCTest, and the fixtures.
-// Region files import at most TensorCore, the earlier lessons and (in a few files, for their
-// provided code or `exp`/`log1p`) Foundation; the names above are what those could reach.
+// Region files import TensorCore and the earlier lessons; what needs files or formatting lives
+// in provided files (Lesson 2's VocabularyFile.swift, Lesson 6's ClassificationReport.swift).
+// Two still import more: Lesson 6's TemperatureScaling.swift imports Foundation for `exp` and
+// `log1p`, Lesson 4's LSTM.swift imports Dispatch; and Swift lets members of any module loaded
+// (Foundation's `String(contentsOf:)`) be reached without an import. The names above are what
+// those could reach; the sandbox and the grading record stand behind the scan.
 
 import Foundation
 
