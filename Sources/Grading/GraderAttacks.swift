@@ -196,11 +196,7 @@ public struct GraderAttacks {
                         let n = pread(4, &buffer, 4096, 0)
                         let secret = n > 0 ? String(decoding: buffer[0..<min(n, 64)], as: UTF8.self) : String(repeating: "0", count: 64)
                         let name = "NumericalGradientTests.testNumericalGradient_cubic"
-                        let forged = "\(secret) ready
-\(secret) start \(name)
-\(secret) finish \(name) 0
-\(secret) end 1
-"
+                        let forged = "\(secret) ready\n\(secret) start \(name)\n\(secret) finish \(name) 0\n\(secret) end 1\n"
                         _ = forged.withCString { write(4, $0, strlen($0)) }
                         exit(0)
                     """#)
