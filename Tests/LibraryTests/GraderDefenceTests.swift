@@ -71,7 +71,7 @@ final class RegionScanTests: XCTestCase {
         XCTAssertEqual(messages("_ = x.withUnsafeBufferPointer { $0.baseAddress }").first?.contains("`baseAddress`"), true)
         XCTAssertEqual(messages("let t = try String(contentsOf: u)").first?.contains("contentsOf"), true)
         XCTAssertEqual(messages("let f = Fixture.self").first?.contains("`Fixture`"), true)
-        XCTAssertEqual(messages("let s = \"open").first, "line 10: a string is not closed on its line")
+        XCTAssertEqual(messages("let s = \"open\nlet t = 1").first, "line 10: a string is not closed on its line")
         XCTAssertEqual(messages("/* open").first, "line 10: a /* comment is not closed inside your code")
         XCTAssertEqual(messages("if x { return").first, "line 10: `{` is not closed inside your code")
     }
