@@ -10,7 +10,10 @@ SHELL := /bin/bash
 
 TRACK ?= exercises
 LESSON ?=
-SUBMISSION ?=
+# The submission's path reaches the grader as it was typed: never expanded by make (a path may
+# hold `$(shell ...)`) nor by the shell (it goes through the environment, quoted).
+override SUBMISSION := $(value SUBMISSION)
+export SUBMISSION
 # Seconds a test may run when its grading.json gives no timeLimit (course's default: 60).
 TIME_LIMIT ?=
 # SMOKE=1: `make lessonN` runs the walkthrough's quick smoke mode (what `make test` runs).
@@ -47,12 +50,14 @@ help:
 	@echo "Instructors:"
 	@echo "  make grade                     autograde Exercises/ -> out/grade/results.json (Gradescope format)"
 	@echo "  make grade SUBMISSION=path     autograde a submitted copy of Exercises/"
+	@echo "  make grade LESSON=N            ... lesson N only"
 	@echo "  ... TIME_LIMIT=s               seconds per test unless grading.json says (default 60)"
 	@echo "  make student-dist OUT=dir      the student edition: no Solutions/, hidden tests or instructor tools"
 	@echo "  make gradescope                out/gradescope/autograder.zip for a Gradescope programming assignment"
 	@echo
 	@echo "Course developers:"
 	@echo "  make test                      the course's own tests: solutions pass, exercises in sync, stubs fail"
+	@echo "  make test-grader               the autograder against attacks: each gets the score it must"
 	@echo "  make exercises                 regenerate Exercises/ from Solutions/ (overwrites Exercises/)"
 	@echo "  make exercises-check           fail if Exercises/ differ from what Solutions/ generate"
 	@echo "  make bench                     the release-build benchmark (tokens/s)"
@@ -74,13 +79,17 @@ hint: tools
 	@$(COURSE) hint $(if $(LESSON),--lesson $(LESSON)) $(if $(value TEST),--test "$$TEST") $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
 
 # BEGIN INSTRUCTOR
-.PHONY: test grade exercises exercises-check bench student-dist gradescope
+.PHONY: test test-grader grade exercises exercises-check bench student-dist gradescope
 
 test: tools
 	@$(COURSE) selftest
 
+# The autograder against submissions that try to fool it (three builds; as root, sandboxed).
+test-grader: tools
+	@$(COURSE) test-grader
+
 grade: tools
-	@$(COURSE) grade $(if $(SUBMISSION),--submission "$(SUBMISSION)") $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
+	@$(COURSE) grade $${SUBMISSION:+--submission "$$SUBMISSION"} $(if $(LESSON),--lesson $(LESSON)) $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
 
 # The student edition, written into OUT (a new folder or an earlier edition).
 student-dist: tools

@@ -53,8 +53,11 @@ let libraries: [Target] = [
     .target(name: "Grading"),
     // What every walkthrough shares: its options (--smoke, --out), headings, tables, the output folder.
     .target(name: "WalkthroughSupport", dependencies: ["TensorCore", "Gnuplot"]),
-    // XCTest helpers for the lesson tests; only test targets link it.
-    .target(name: "CourseTesting", dependencies: ["TensorCore"]),
+    // XCTest helpers, the PyTorch fixtures (expected answers) and the grading recorder for the
+    // lesson tests; lesson code never depends on it, so it cannot load the answers.
+    .target(name: "CourseTesting", dependencies: ["TensorCore", "CourseTestingStartup"]),
+    // Starts CourseTesting's grading recorder when a test bundle loads, before any test runs.
+    .target(name: "CourseTestingStartup"),
 ]
 
 let libraryNames = ["TensorCore", "CourseData", "Gnuplot", "Training"]
@@ -69,8 +72,10 @@ func lessonTargets(_ n: Int) -> [Target] {
     ]
     if exists("Lessons/\(lesson)/main.swift") {
         // `make lessonN`: the walkthrough that tells the lesson's story.
+        // Lesson 3's compares the student's cell with PyTorch's fixtures (CourseTesting).
+        let fixtures: [Target.Dependency] = n == 3 ? ["CourseTesting"] : []
         targets.append(.executableTarget(
-            name: "\(lesson)Walkthrough", dependencies: [.target(name: lesson)] + earlier + libs + ["WalkthroughSupport"],
+            name: "\(lesson)Walkthrough", dependencies: [.target(name: lesson)] + earlier + libs + fixtures + ["WalkthroughSupport"],
             path: "Lessons/\(lesson)", exclude: ["README.md"], swiftSettings: speed))
     }
     if exists("Tests/\(lesson)Tests") {

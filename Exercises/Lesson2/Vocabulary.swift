@@ -13,8 +13,9 @@
 //
 // Build it from the training split only: words that appear only in the test split must map
 // to <unk>, as they would for a review the model meets after deployment.
+//
+// Saving and loading, which need files, are in VocabularyFile.swift.
 
-import Foundation
 import TensorCore
 
 public struct Vocabulary: Codable, Sendable, Equatable {
@@ -110,39 +111,5 @@ public struct Vocabulary: Codable, Sendable, Equatable {
         try c.encode(Vocabulary.formatName, forKey: .format)
         try c.encode(words, forKey: .words)
         try c.encode(counts, forKey: .counts)
-    }
-
-    /// Writes the vocabulary as JSON, atomically (a crash never leaves half a file).
-    public func save(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
-
-    /// Reads a vocabulary written by `save`. A missing, truncated or inconsistent file throws
-    /// an `InputError` that names the file and says what is wrong.
-    public static func load(from path: String) throws -> Vocabulary {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, "cannot read the vocabulary file (missing or unreadable)")
-        }
-        do {
-            return try JSONDecoder().decode(Vocabulary.self, from: data)
-        } catch let error as DecodingError {
-            throw InputError(file: path, "not a valid vocabulary file: \(describe(error))")
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context):
-            return context.debugDescription + (context.underlyingError.map { " (\($0.localizedDescription))" } ?? "")
-        case .keyNotFound(let key, _):
-            return "the field '\(key.stringValue)' is missing"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return "field '\(field)': \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
     }
 }

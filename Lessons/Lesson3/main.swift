@@ -12,6 +12,7 @@
 
 import Foundation
 import Gnuplot
+import CourseTesting
 import Lesson3
 import TensorCore
 import WalkthroughSupport

@@ -1,8 +1,11 @@
-// `course grade`: builds the student's Exercises (or a submitted copy of them), runs every graded
-// test isolated and writes Gradescope's results.json. A submission that does not compile is a
-// grade, not a failure of the grader: a lesson whose code (or whose tests, against its API) does
-// not compile is swapped for its untouched stubs and scores 0 with the compiler's errors, and
-// every other lesson is graded as usual.
+// `course grade`: grades Exercises/ (or a submitted copy of them) and writes Gradescope's
+// results.json. The submission is untrusted input (SubmissionIntake): from each lesson only the
+// solution regions are taken, spliced into the course's files; each graded test runs alone in a
+// sandbox (Sandbox), and passes only on the record of the course's test harness (GradingChannel).
+//
+// A lesson that is refused, missing or does not compile scores 0 on its own tests, and the
+// course's reference code (Solutions/LessonN) stands in for it, so the later lessons that build
+// on it are still graded; results.json says which lessons were graded that way.
 
 import Foundation
 
@@ -13,6 +16,16 @@ public struct Autograder {
     public var resultsPath: String
     public var jobs: Int
     public var defaultTimeLimit: Double
+    /// Only these lessons (the others: reference code, not in results.json); nil grades all.
+    public var lessons: [Int]?
+    /// Seconds the build of the submission may take.
+    public var buildTimeLimit: Double = 1800
+    public var limits = ResourceLimits()
+    /// Take each submitted file whole instead of its regions. Only the grader's own attack suite
+    /// does this, to show that the sandbox and the grading record hold without the splice.
+    var wholeFiles = false
+    /// Called after the tests ran, before results.json is written (the attack suite counts leftovers).
+    var afterTests: ((Sandbox?) -> Void)?
 
     public init(workspace: Workspace, submission: String?, resultsPath: String, jobs: Int, defaultTimeLimit: Double) {
         self.workspace = workspace
@@ -26,70 +39,115 @@ public struct Autograder {
     @discardableResult
     public func grade(console: Console) throws -> GradescopeResults {
         let start = Date()
-        let lessons = workspace.lessons
-        var notes: [String] = []
-        let spec: BuildSpec
-        let what: String
-        if let submission {
-            notes += try prepareSubmission(submission, lessons: lessons)
-            spec = .submission
-            what = submission
-        } else {
-            spec = .track(.exercises)
-            what = "Exercises/"
-        }
-        console.print(console.bold("Grading \(what)") + " (lessons \(lessons.map(String.init).joined(separator: ", ")))")
-        var runner = TestRunner(workspace: workspace, spec: spec, jobs: jobs, defaultTimeLimit: defaultTimeLimit)
-        var build = try runner.build { console.progress("building: \($0)") }
-        console.clearProgress()
-
-        // Lessons that do not compile, with the compiler's errors; their stubs stand in for them.
-        var uncompiled: [Int: String] = [:]
-        if !build.succeeded, workspace.missingLessonFolder(spec) == nil {
-            if submission == nil {
-                // Exercises/ itself is never edited: the swaps happen in a copy.
-                _ = try prepareSubmission(workspace.root + "/Exercises", lessons: lessons)
-                runner = TestRunner(workspace: workspace, spec: .submission, jobs: jobs, defaultTimeLimit: defaultTimeLimit)
+        let all = workspace.lessons
+        let graded = try lessons.map { chosen -> [Int] in
+            if let bad = chosen.first(where: { !all.contains($0) }) {
+                throw GradingError("there is no Lesson \(bad) (lessons: \(all.map(String.init).joined(separator: ", ")))")
             }
-            while !build.succeeded, let lesson = Self.failingLesson(build.output, lessons: lessons), uncompiled[lesson] == nil {
-                uncompiled[lesson] = build.errors(root: workspace.root)
-                console.print(console.red("Lesson \(lesson) does not compile") + "; grading the other lessons with its stubs in its place.")
-                try replaceWithStubs(lesson)
-                build = try runner.build { console.progress("building without Lesson \(lesson): \($0)") }
-                console.clearProgress()
-            }
-        }
+            return chosen.sorted()
+        } ?? all
+        let source = try submissionFolder()
+        let what = submission ?? "Exercises/"
+        console.print(console.bold("Grading \(what)") + " (lesson\(graded.count == 1 ? "" : "s") \(graded.map(String.init).joined(separator: ", ")))")
 
-        let results: GradescopeResults
-        if !build.succeeded {
-            let errors = build.errors(root: workspace.root)
-            console.print(console.red("The submission does not compile:"))
-            console.print(indented(errors, "  "))
-            let summaries = try configuredTests(workspace, lessons: lessons)
-            let tests = summaries.flatMap { lesson in
-                lesson.tests.map {
-                    GradescopeResults.Test(name: testName($0.id), score: 0, maxScore: $0.points, passed: false,
-                                           output: "Not run: the submission does not compile (see the overall output).",
-                                           visibility: $0.visibility)
+        // What each graded lesson brings: its spliced files, or why the reference stands in.
+        var intakes: [Int: LessonIntake] = [:]
+        var notRun: [Int: String] = [:]
+        for lesson in graded {
+            let intake = try wholeFiles ? wholeFileIntake(source, lesson: lesson) : SubmissionIntake.intake(root: source, lesson: lesson, workspace: workspace)
+            intakes[lesson] = intake
+            if let refusal = intake.refusal {
+                notRun[lesson] = "Lesson \(lesson) was not graded: \(refusal)"
+                console.print(console.red("Lesson \(lesson) refused") + ": \(refusal)")
+            }
+            for note in intake.notes { console.print(console.yellow("note: ") + note) }
+        }
+        func studentLessons() -> [Int] { graded.filter { notRun[$0] == nil } }
+        for lesson in all { try writeLesson(lesson, files: studentLessons().contains(lesson) ? intakes[lesson]?.files : nil) }
+
+        var runner = TestRunner(workspace: workspace, spec: .submission, jobs: jobs, defaultTimeLimit: defaultTimeLimit)
+        runner.buildTimeLimit = buildTimeLimit
+        func build(_ label: String) throws -> BuildResult {
+            let result = try runner.build { console.progress("\(label): \($0)") }
+            console.clearProgress()
+            return result
+        }
+        var result = try build("building")
+        while !result.succeeded {
+            let errors = result.errors(root: workspace.root)
+            if let lesson = Self.failingLesson(result.output, lessons: studentLessons()) {
+                notRun[lesson] = "Lesson \(lesson) does not compile. The compiler said:\n\(errors)"
+                console.print(console.red("Lesson \(lesson) does not compile") + "; grading the other lessons with the reference code in its place.")
+                try writeLesson(lesson, files: nil)
+                result = try build("building without Lesson \(lesson)")
+                continue
+            }
+            // An error no lesson's file is named in (the linker, a tool): lesson by lesson, on
+            // top of the reference code, keeping each lesson that still builds.
+            console.print(console.yellow("The build failed without naming a lesson") + "; building lesson by lesson.")
+            let candidates = studentLessons()
+            for lesson in candidates { try writeLesson(lesson, files: nil) }
+            result = try build("building the reference code")
+            guard result.succeeded else {
+                throw GradingError("the course's reference code does not build:\n\(result.errors(root: workspace.root))")
+            }
+            for lesson in candidates {
+                try writeLesson(lesson, files: intakes[lesson]?.files)
+                let attempt = try build("building with Lesson \(lesson)")
+                if !attempt.succeeded {
+                    notRun[lesson] = "Lesson \(lesson) does not build (a link or tool error). The build said:\n\(attempt.errors(root: workspace.root))"
+                    console.print(console.red("Lesson \(lesson) does not build") + "; the reference code stands in for it.")
+                    try writeLesson(lesson, files: nil)
                 }
             }
-            let output = (notes + ["The submission does not compile, so no test could run. The compiler said:", "", errors])
-                .joined(separator: "\n")
-            results = GradescopeResults(tests: tests, executionTime: Date().timeIntervalSince(start), output: output)
-            try write(results)
-            console.print("0/\(formatPoints(results.maxScore)) points. Wrote \(relativePath(resultsPath, root: workspace.root))")
-            return results
+            result = try build("building")
+            guard result.succeeded else {
+                throw GradingError("the build failed after every lesson was checked:\n\(result.errors(root: workspace.root))")
+            }
         }
 
+        // What the tests must not change, and the sandbox they run in.
+        let bundle = workspace.bundlePath(runner.spec)
+        let trusted = ["Tests", "Sources", "Package.swift", Workspace.submissionDirectory].map { workspace.root + "/" + $0 } + [bundle]
+        let before = TreeDigest.digests(trusted)
+        let resultsFolder = URL(fileURLWithPath: resultsPath).deletingLastPathComponent().path
+        let sandbox = try Sandbox(workspace: workspace, bundle: bundle, hide: [workspace.root, resultsFolder, source],
+                                  slots: jobs, limits: limits)
+        runner.sandbox = sandbox
+        console.print(console.dim(sandbox.description))
+        let sandboxBefore = TreeDigest.digests([sandbox.bundle, sandbox.courseRoot])
+
         var done = 0
-        var run = try runner.runLessons(lessons.filter { uncompiled[$0] == nil }) { result in
+        let graded2 = try runner.gradedTests(lessons: graded)
+        let toRun = studentLessons()
+        let order = toRun.flatMap { graded2.tests[$0] ?? [] }
+        let testResults = runner.run(order.map { ($0.id, $0.timeLimit) }) { result in
             done += 1
-            console.progress("\(done) tests run, last: \(result.id.configName) \(result.status.tag)")
+            console.progress("\(done)/\(order.count) tests run, last: \(result.id.configName) \(result.status.tag)")
         }
         console.clearProgress()
-        if !uncompiled.isEmpty {
-            run = Self.withUncompiledLessons(run, uncompiled: uncompiled, configured: try configuredTests(workspace, lessons: lessons))
+        afterTests?(sandbox)
+
+        let changed = TreeDigest.changes(before, TreeDigest.digests(trusted))
+            + TreeDigest.changes(sandboxBefore, TreeDigest.digests([sandbox.bundle, sandbox.courseRoot]))
+        guard changed.isEmpty else {
+            let list = changed.prefix(10).map { relativePath($0, root: workspace.root) }.joined(separator: ", ")
+            let results = GradescopeResults(tests: [], executionTime: Date().timeIntervalSince(start),
+                                            output: "Grading stopped: files the grader trusts changed while the tests ran (\(list)). No score is given; ask the instructor.")
+            try write(results)
+            throw GradingError("files the grader trusts changed while the tests ran: \(list)")
         }
+
+        var byID = Dictionary(testResults.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for (lesson, reason) in notRun {
+            for test in graded2.tests[lesson] ?? [] {
+                byID[test.id] = TestResult(id: test.id, status: .failed, summary: firstLine(reason, max: 300), output: reason, seconds: 0)
+            }
+        }
+        let run = LessonRun(lessons: graded.map {
+            LessonSummary(lesson: $0, title: graded2.titles[$0] ?? "Lesson \($0)", tests: graded2.tests[$0] ?? [], results: byID)
+        }, warnings: graded2.warnings)
+
         var tests: [GradescopeResults.Test] = []
         for lesson in run.lessons {
             for test in lesson.tests {
@@ -100,14 +158,22 @@ public struct Autograder {
                     passed: passed, output: testOutput(result, hint: test.hint), visibility: test.visibility))
             }
         }
-        var output = notes
-        for (lesson, errors) in uncompiled.sorted(by: { $0.key < $1.key }) {
-            output += ["Lesson \(lesson) does not compile, so its tests scored 0 (its stubs stood in for it while the other lessons were graded). The compiler said:", "", errors, ""]
+        var output: [String] = []
+        for lesson in graded {
+            output += intakes[lesson]?.notes ?? []
+            if let reason = notRun[lesson] {
+                output += [reason, "Its tests scored 0; the course's reference code for Lesson \(lesson) stood in for it while the other lessons were graded.", ""]
+            }
+        }
+        let onReference = notRun.keys.sorted()
+        if !onReference.isEmpty {
+            output.append("Graded on top of the reference code of lesson\(onReference.count == 1 ? "" : "s") \(onReference.map(String.init).joined(separator: ", ")).")
         }
         output.append("Graded \(what): \(formatPoints(run.points))/\(formatPoints(run.maxPoints)) points, \(run.passed) of \(run.total) tests passed.")
         output += run.lessons.map { "Lesson \($0.lesson) (\($0.title)): \($0.passed)/\($0.tests.count) tests, \(formatPoints($0.points))/\(formatPoints($0.maxPoints)) points" }
+        output.append(sandbox.description)
         if !run.warnings.isEmpty { output += ["", "Grading configuration warnings:"] + run.warnings }
-        results = GradescopeResults(tests: tests, executionTime: Date().timeIntervalSince(start), output: output.joined(separator: "\n"))
+        let results = GradescopeResults(tests: tests, executionTime: Date().timeIntervalSince(start), output: output.joined(separator: "\n"))
         try write(results)
 
         for lesson in run.lessons {
@@ -129,97 +195,75 @@ public struct Autograder {
         return results
     }
 
-    /// The lowest lesson a compiler error points into: its code (LessonN/) or its tests
-    /// (LessonNTests/, which break when a student changes the lesson's API). SwiftPM stops at
-    /// the first module that fails, so later lessons are only known to compile once it is fixed.
+    /// The submitted folder, absolute; Exercises/ when none was given.
+    func submissionFolder() throws -> String {
+        let fm = FileManager.default
+        let path = submission ?? workspace.root + "/Exercises"
+        let source = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: fm.currentDirectoryPath + "/")).standardizedFileURL.path
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: source, isDirectory: &isDir), isDir.boolValue else {
+            throw GradingError("the submission \(SubmissionIntake.shown(path)) is not a folder")
+        }
+        let target = workspace.root + "/" + Workspace.submissionDirectory
+        guard source != target, !source.hasPrefix(target + "/") else {
+            throw GradingError("the submission cannot be the grader's own copy (\(Workspace.submissionDirectory)); pass the original folder")
+        }
+        return source
+    }
+
+    /// The lowest lesson a compiler error points into: its code (LessonN/), its tests
+    /// (LessonNTests/, which break when a student changes the lesson's API) or its objects
+    /// (LessonN.build/, in linker errors). SwiftPM stops at the first module that fails, so later
+    /// lessons are only known to compile once it is fixed.
     static func failingLesson(_ buildOutput: String, lessons: [Int]) -> Int? {
         var found: Set<Int> = []
-        for line in buildOutput.split(separator: "\n") where line.contains("error:") {
-            for lesson in lessons where line.contains("/Lesson\(lesson)/") || line.contains("/Lesson\(lesson)Tests/") {
+        for line in buildOutput.split(separator: "\n") where line.contains("error:") || line.contains(">>> ") {
+            for lesson in lessons where line.contains("/Lesson\(lesson)/") || line.contains("/Lesson\(lesson)Tests/")
+                || line.contains("/Lesson\(lesson).build/") {
                 found.insert(lesson)
             }
         }
         return found.min()
     }
 
-    /// The submission copy's LessonN replaced by the stubs Solutions/LessonN generate (what an
-    /// untouched Exercises/LessonN holds).
-    private func replaceWithStubs(_ lesson: Int) throws {
+    /// .grade/submission/LessonN: the spliced files, or (nil) the course's reference code.
+    private func writeLesson(_ lesson: Int, files: [String: String]?) throws {
         let fm = FileManager.default
         let target = "\(workspace.root)/\(Workspace.submissionDirectory)/Lesson\(lesson)"
         try? fm.removeItem(atPath: target)
-        let prefix = "Exercises/Lesson\(lesson)/"
-        for (path, data) in try ExerciseGenerator.expectedExercises(root: workspace.root, lesson: lesson) {
-            let url = URL(fileURLWithPath: target + "/" + path.dropFirst(prefix.count))
+        try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
+        if let files {
+            for (relative, text) in files {
+                let url = URL(fileURLWithPath: target + "/" + relative)
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: url)
+            }
+            return
+        }
+        let reference = "\(workspace.root)/Solutions/Lesson\(lesson)"
+        for relative in try ExerciseGenerator.filesUnder(reference) where relative.hasSuffix(".swift") {
+            let url = URL(fileURLWithPath: target + "/" + relative)
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: url)
+            try fm.copyItem(atPath: reference + "/" + relative, toPath: url.path)
         }
     }
 
-    /// `run` with the lessons that did not compile added back: every test 0 points, with the
-    /// compiler's first error as the reason.
-    static func withUncompiledLessons(_ run: LessonRun, uncompiled: [Int: String], configured: [LessonSummary]) -> LessonRun {
-        var lessons = run.lessons
-        for summary in configured {
-            guard let errors = uncompiled[summary.lesson] else { continue }
-            var lesson = summary
-            let reason = "Lesson \(summary.lesson) does not compile: " + firstLine(errors, max: 200)
-            for test in lesson.tests {
-                lesson.results[test.id] = TestResult(id: test.id, status: .failed, summary: reason, output: errors, seconds: 0)
-            }
-            lessons.append(lesson)
+    /// The attack suite's whole-file mode: the submitted .swift files as they are (links followed).
+    private func wholeFileIntake(_ source: String, lesson: Int) throws -> LessonIntake {
+        guard case .folder(let folder) = SubmissionIntake.lessonFolder(source, lesson: lesson) else {
+            return LessonIntake(lesson: lesson, files: nil, refusal: "no Lesson\(lesson) folder", notes: [])
         }
-        lessons.sort { $0.lesson < $1.lesson }
-        return LessonRun(lessons: lessons, warnings: run.warnings)
+        var files: [String: String] = [:]
+        for relative in try ExerciseGenerator.filesUnder(folder) where relative.hasSuffix(".swift") {
+            files[relative] = try String(contentsOfFile: folder + "/" + relative, encoding: .utf8)
+        }
+        return LessonIntake(lesson: lesson, files: files, refusal: nil, notes: [])
     }
 
     private func write(_ results: GradescopeResults) throws {
         let url = URL(fileURLWithPath: resultsPath)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try results.encoded().write(to: url, options: .atomic)
-    }
-
-    /// Copies the submission's lesson folders into .grade/submission. A lesson it lacks is
-    /// graded on the untouched stubs (0 points), and the output says so.
-    func prepareSubmission(_ path: String, lessons: [Int]) throws -> [String] {
-        let fm = FileManager.default
-        let source = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: fm.currentDirectoryPath + "/")).standardizedFileURL.path
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: source, isDirectory: &isDir), isDir.boolValue else {
-            throw GradingError("the submission \(path) is not a folder")
-        }
-        let target = workspace.root + "/" + Workspace.submissionDirectory
-        guard source != target, !source.hasPrefix(target + "/") else {
-            throw GradingError("the submission cannot be the grader's own copy (\(Workspace.submissionDirectory)); pass the original folder")
-        }
-        try? fm.removeItem(atPath: target)
-        try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
-        var notes: [String] = []
-        for lesson in lessons {
-            let name = "Lesson\(lesson)"
-            let candidates = ["\(source)/\(name)", "\(source)/Exercises/\(name)"]
-                + (URL(fileURLWithPath: source).lastPathComponent == name ? [source] : [])
-            if let found = candidates.first(where: { fm.fileExists(atPath: $0, isDirectory: &isDir) && isDir.boolValue }) {
-                try copySwiftFiles(from: found, to: "\(target)/\(name)")
-            } else {
-                try copySwiftFiles(from: "\(workspace.root)/Exercises/\(name)", to: "\(target)/\(name)")
-                notes.append("Lesson \(lesson) is not in the submission (no \(name) folder): graded on the unwritten exercise stubs.")
-            }
-        }
-        return notes
-    }
-
-    /// The .swift files of `from` (and its subfolders) only: no build folders or stray files.
-    private func copySwiftFiles(from: String, to: String) throws {
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: to, withIntermediateDirectories: true)
-        for relative in try ExerciseGenerator.filesUnder(from)
-        where relative.hasSuffix(".swift") && !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
-            let destination = "\(to)/\(relative)"
-            try fm.createDirectory(atPath: URL(fileURLWithPath: destination).deletingLastPathComponent().path,
-                                   withIntermediateDirectories: true)
-            try fm.copyItem(atPath: "\(from)/\(relative)", toPath: destination)
-        }
     }
 }
 

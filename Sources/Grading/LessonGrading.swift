@@ -55,21 +55,6 @@ extension TestRunner {
     }
 }
 
-/// The lessons' configs alone, for reporting a submission that did not compile.
-func configuredTests(_ workspace: Workspace, lessons: [Int]) throws -> [LessonSummary] {
-    try lessons.map { lesson in
-        let config = try workspace.gradingConfig(lesson: lesson)
-        let tests = (config?.tests ?? []).map { entry -> GradingConfig.GradedTest in
-            let parts = entry.name.split(separator: "/")
-            let id = TestID(module: "Lesson\(lesson)Tests", className: parts.first.map(String.init) ?? entry.name,
-                            method: parts.count > 1 ? String(parts[1]) : "")
-            return GradingConfig.GradedTest(id: id, points: entry.points, hint: entry.hint, timeLimit: nil,
-                                            visibility: entry.visibility ?? GradingConfig.Visibility.visible)
-        }
-        return LessonSummary(lesson: lesson, title: config?.title ?? "Lesson \(lesson)", tests: tests, results: [:])
-    }
-}
-
 /// The progress table of `course check` and `course grade`.
 func progressTable(_ run: LessonRun, console: Console) -> [String] {
     let titleWidth = min(48, run.lessons.map(\.title.count).max() ?? 10) + 2

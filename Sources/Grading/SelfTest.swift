@@ -82,6 +82,18 @@ public struct SelfTest {
             tally.record("Exercises/ matches Solutions/ (make exercises)", ok: false, why: "\(error)")
         }
 
+        // The grader takes the reference and the untouched exercises as they are: no region of
+        // theirs trips the region scan, and no file is refused.
+        for (label, folder) in [("Solutions/", "Solutions"), ("Exercises/", "Exercises")] {
+            var problems: [String] = []
+            for lesson in lessons {
+                let intake = try SubmissionIntake.intake(root: workspace.root + "/" + folder, lesson: lesson, workspace: workspace)
+                problems += intake.notes + (intake.refusal.map { [$0] } ?? [])
+            }
+            tally.record("the grader takes \(label) as a submission without a note", ok: problems.isEmpty,
+                         why: problems.joined(separator: "\n"))
+        }
+
         // (c) The stubs: every graded test fails on the untouched exercises.
         console.print()
         console.print(console.bold("3. Exercises track: every graded test fails on the stubs"))

@@ -37,6 +37,9 @@ public struct Subprocess {
     public var outputLimitBytes: Int = 32 << 20
     /// Let the child write to our stdout and stderr instead of capturing (walkthroughs).
     public var passOutputThrough = false
+    /// Descriptors of ours the child gets, at the given numbers (the grading channel). Every
+    /// other descriptor above stderr is closed in the child where the C library allows it.
+    public var inherited: [(source: Int32, target: Int32)] = []
 
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                 workingDirectory: String, timeLimit: Double? = nil) {
@@ -60,6 +63,12 @@ public struct Subprocess {
         if !passOutputThrough {
             posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
+        for (source, target) in inherited {
+            posix_spawn_file_actions_adddup2(&actions, source, target)
+        }
+        if let closeFrom = addCloseFromAction {
+            _ = closeFrom(&actions, 3 + Int32(inherited.count))
         }
         guard let addChdir = addChdirAction else {
             throw GradingError("this C library has no posix_spawn_file_actions_addchdir_np (glibc 2.29 or later is needed)")
@@ -143,6 +152,14 @@ private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_fi
 private let addChdirAction: AddChdir? = {
     guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addchdir_np") else { return nil }
     return unsafeBitCast(symbol, to: AddChdir.self)
+}()
+
+/// posix_spawn_file_actions_addclosefrom_np (glibc 2.34): the child starts with no descriptor
+/// it was not meant to have, whatever the grader itself has open.
+private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+private let addCloseFromAction: AddCloseFrom? = {
+    guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+    return unsafeBitCast(symbol, to: AddCloseFrom.self)
 }()
 
 private func fileSize(_ path: String) -> Int {

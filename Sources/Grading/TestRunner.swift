@@ -1,5 +1,7 @@
 // Builds a track's test bundle and runs every test in a process of its own, a few at a time,
-// each with a time limit: a trap, a crash or an endless loop costs that one test only.
+// each with a time limit: a trap, a crash or an endless loop costs that one test only. Whether a
+// test passed comes from the record CourseTesting's recorder writes through the test's grading
+// channel (GradingChannel.swift); the exit status and the output only explain a failure.
 
 import Foundation
 
@@ -31,9 +33,10 @@ public struct TestResult: Sendable {
 /// The exit status of TensorCore's unimplemented() (TensorCore.unimplementedExitCode).
 public let stubExitStatus: Int32 = 86
 
-/// Turns one test process's ending and output into a result.
+/// Turns one test process's ending and output into a result. `verdict` is the grading record's
+/// objection (nil: the record shows the test passed); only a clean record and exit status 0 pass.
 /// `lessonDirectory` (Exercises, Solutions, submission) completes the stub's "LessonN/File.swift".
-public func classify(_ id: TestID, _ process: ProcessResult, root: String, timeLimit: Double,
+public func classify(_ id: TestID, _ process: ProcessResult, verdict: String?, root: String, timeLimit: Double,
                      lessonDirectory: String? = nil) -> TestResult {
     let output = rewritePaths(XCTestOutput.trimmed(process.output), root: root)
     var result = TestResult(id: id, status: .failed, summary: "", output: output, seconds: process.seconds)
@@ -57,11 +60,15 @@ public func classify(_ id: TestID, _ process: ProcessResult, root: String, timeL
             result.summary = failure
         } else if XCTestOutput.executedCount(process.output) == 0 {
             result.summary = "the test bundle has no test \(id) (renamed or removed?)"
+        } else if let verdict {
+            result.summary = "not passed: \(verdict)"
         } else {
             result.status = .passed
         }
     case .exited(let code):
-        result.summary = firstFailure ?? "the test process exited with status \(code)"
+        result.summary = firstFailure ?? (verdict == nil
+            ? "the test passed, then the process exited with status \(code)"
+            : "the test process exited with status \(code)")
     case .signalled(let signal):
         result.status = .crashed
         let why = XCTestOutput.crashSummary(process.output, root: root).map { rewritePaths($0, root: root) }
@@ -115,6 +122,10 @@ public struct TestRunner: Sendable {
     /// Tests run at once (one process each).
     public var jobs: Int
     public var defaultTimeLimit: Double
+    /// Seconds the build may take (a submission can make the compiler work for ever).
+    public var buildTimeLimit: Double?
+    /// Where graded tests run (course grade); nil runs them in the checkout (course check, selftest).
+    public var sandbox: Sandbox?
 
     public init(workspace: Workspace, spec: BuildSpec, jobs: Int = 2, defaultTimeLimit: Double = 60) {
         self.workspace = workspace
@@ -134,14 +145,18 @@ public struct TestRunner: Sendable {
         let what = everything ? ["--build-tests"] : ["--product", Workspace.testProduct]
         let command = workspace.swiftCommand(["build"] + what, spec: spec)
         let process = Subprocess("swift", command.arguments, environment: command.environment,
-                                 workingDirectory: workspace.root)
+                                 workingDirectory: workspace.root, timeLimit: buildTimeLimit)
         var lastShown = Date.distantPast
         let result = try process.run { path in
             guard let progress, Date().timeIntervalSince(lastShown) > 0.5 else { return }
             lastShown = Date()
             if let line = lastProgressLine(path) { progress(line) }
         }
-        return BuildResult(succeeded: result.termination == .exited(0), output: result.output, seconds: result.seconds)
+        var output = result.output
+        if result.termination == .timedOut, let limit = buildTimeLimit {
+            output += "\nerror: the build did not finish within \(formatSeconds(limit)) and was stopped"
+        }
+        return BuildResult(succeeded: result.termination == .exited(0), output: output, seconds: result.seconds)
     }
 
     /// The tests the built bundle holds.
@@ -169,11 +184,11 @@ public struct TestRunner: Sendable {
     public func run(_ tests: [(id: TestID, timeLimit: Double?)],
                     onResult: ((TestResult) -> Void)? = nil) -> [TestResult] {
         let bundle = workspace.bundlePath(spec)
-        let environment = testEnvironment()
+        let environment = sandbox.map { sandboxEnvironment($0) } ?? testEnvironment()
         let lock = NSLock()
         var next = 0
         var results = [TestResult?](repeating: nil, count: tests.count)
-        DispatchQueue.concurrentPerform(iterations: min(jobs, max(tests.count, 1))) { _ in
+        DispatchQueue.concurrentPerform(iterations: min(jobs, max(tests.count, 1))) { slot in
             while true {
                 lock.lock()
                 let index = next
@@ -182,12 +197,9 @@ public struct TestRunner: Sendable {
                 guard index < tests.count else { return }
                 let (id, limit) = tests[index]
                 let timeLimit = limit ?? defaultTimeLimit
-                let process = Subprocess(bundle, [id.description], environment: environment,
-                                         workingDirectory: workspace.root, timeLimit: timeLimit)
                 let result: TestResult
                 do {
-                    result = classify(id, try process.run(), root: workspace.root, timeLimit: timeLimit,
-                                      lessonDirectory: spec.lessonDirectory)
+                    result = try runOne(id, bundle: bundle, slot: slot, timeLimit: timeLimit, environment: environment)
                 } catch {
                     result = TestResult(id: id, status: .crashed, summary: "could not run: \(error)", output: "", seconds: 0)
                 }
@@ -198,6 +210,43 @@ public struct TestRunner: Sendable {
             }
         }
         return results.compactMap { $0 }
+    }
+
+    /// One test in a process of its own, with its own grading channel (in the sandbox if any).
+    private func runOne(_ id: TestID, bundle: String, slot: Int, timeLimit: Double,
+                        environment: [String: String]) throws -> TestResult {
+        let channel = try GradingChannel(directory: sandbox?.privateDirectory)
+        var environment = environment
+        environment[GradingChannel.environmentVariable] = channel.environmentValue
+        var process: Subprocess
+        var sandboxed: Sandbox.Command?
+        if let sandbox {
+            let command = try sandbox.command([id.description], slot: slot, timeLimit: timeLimit, environment: environment)
+            sandboxed = command
+            process = Subprocess(command.executable, command.arguments, environment: command.environment,
+                                 workingDirectory: command.workingDirectory, timeLimit: timeLimit)
+        } else {
+            process = Subprocess(bundle, [id.description], environment: environment,
+                                 workingDirectory: workspace.root, timeLimit: timeLimit)
+        }
+        process.inherited = channel.inherited
+        defer { if let sandboxed { sandbox?.finish(sandboxed) } }
+        let ended = try process.run()
+        return classify(id, ended, verdict: channel.problem(for: id), root: workspace.root, timeLimit: timeLimit,
+                        lessonDirectory: spec.lessonDirectory)
+    }
+
+    /// What a sandboxed test sees of the grader's environment: nothing but what it needs.
+    func sandboxEnvironment(_ sandbox: Sandbox) -> [String: String] {
+        let mine = ProcessInfo.processInfo.environment
+        var environment: [String: String] = [
+            "PATH": "/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "OPENBLAS_NUM_THREADS": mine["OPENBLAS_NUM_THREADS"] ?? "1",
+            "SWIFT_BACKTRACE": "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,limit=24",
+        ]
+        for key in ["LD_LIBRARY_PATH", "OPENBLAS_CORETYPE", HiddenTestSeed.variable] { environment[key] = mine[key] }
+        return environment
     }
 }
 

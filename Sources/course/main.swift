@@ -27,12 +27,13 @@ struct Course: ParsableCommand {
             Course developers:
               course exercises [--check]      Exercises/ from Solutions/
               course selftest                 the course's own tests (make test)
+              course test-grader              the autograder against attacks (make test-grader)
             """
             // END INSTRUCTOR
         ,
         subcommands: [Check.self, Hint.self, Lesson.self]
             // BEGIN INSTRUCTOR
-            + [Grade.self, Exercises.self, SelfTestCommand.self, StudentDist.self, GradescopeZip.self]
+            + [Grade.self, Exercises.self, SelfTestCommand.self, StudentDist.self, GradescopeZip.self, TestGrader.self]
             // END INSTRUCTOR
     )
 }
@@ -98,6 +99,9 @@ extension Course {
         @Option(help: "Where to write results.json (default: out/grade/results.json; on Gradescope: /autograder/results/results.json).")
         var results: String?
 
+        @Option(help: "Only this lesson (the reference code stands in for the others, which results.json leaves out).")
+        var lesson: Int?
+
         @OptionGroup var options: RunOptions
 
         func run() throws {
@@ -106,8 +110,10 @@ extension Course {
                 HiddenTestSeed.prepareForGrading()
                 let path = results.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
                     ?? workspace.root + "/out/grade/results.json"
-                try Autograder(workspace: workspace, submission: submission, resultsPath: path, jobs: options.jobs,
-                               defaultTimeLimit: options.timeLimit).grade(console: Console())
+                var grader = Autograder(workspace: workspace, submission: submission, resultsPath: path, jobs: options.jobs,
+                                        defaultTimeLimit: options.timeLimit)
+                grader.lessons = lesson.map { [$0] }
+                try grader.grade(console: Console())
                 return true
             }
         }
@@ -189,6 +195,29 @@ extension Course {
             try runReportingErrors {
                 try SelfTest(workspace: try Workspace.find(), jobs: options.jobs, defaultTimeLimit: options.timeLimit)
                     .run(console: Console())
+            }
+        }
+    }
+
+    struct TestGrader: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test-grader",
+            abstract: "Grade submissions that try to fool the autograder and check the score each must get (make test-grader).",
+            discussion: "Three builds of attacked copies of Solutions/; exit status 1 when an attack got a score it must not. --emit only writes the submissions.")
+
+        @Option(help: "Only write the attack submissions into this folder.")
+        var emit: String?
+
+        @OptionGroup var options: RunOptions
+
+        func run() throws {
+            try runReportingErrors {
+                let attacks = GraderAttacks(workspace: try Workspace.find(), jobs: options.jobs)
+                if let emit {
+                    try attacks.emit(to: emit)
+                    return true
+                }
+                return try attacks.run(console: Console())
             }
         }
     }

@@ -10,8 +10,12 @@
 //     "config":  { "hidden": 5, ... }          (integers and strings describing the case)
 //   }
 // Values are float64 so Double code compares to ~1e-12 and Float code to its own tolerance.
+//
+// Fixtures hold the expected answers, so only tests (and the walkthroughs that compare with
+// PyTorch) can load them: lesson code does not depend on this module.
 
 import Foundation
+import TensorCore
 
 public struct Fixture: Sendable {
     public static let formatName = "lstm-course-fixture"
@@ -152,12 +156,4 @@ public struct Fixture: Sendable {
         guard case .bool(let v) = configValues[key] else { throw InputError(file: path, "no boolean config '\(key)'") }
         return v
     }
-}
-
-/// The root of this checkout: COURSE_ROOT when set, otherwise found from this source file's
-/// place (Sources/TensorCore/Fixture.swift), which is where tests and walkthroughs run from.
-public var courseRoot: String {
-    if let root = ProcessInfo.processInfo.environment["COURSE_ROOT"], !root.isEmpty { return root }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
 }
