@@ -17,7 +17,7 @@ TOOLS_SCRATCH := .build-tools
 COURSE := $(TOOLS_SCRATCH)/debug/course
 SETUP_CHECK := Tools/setup.sh --check
 
-.PHONY: help setup tools test check grade exercises exercises-check bench clean lesson6
+.PHONY: help setup tools test test-matrix check grade exercises exercises-check bench sentiment clean lesson6
 
 help:
 	@echo "LSTMs from scratch, in Swift"
@@ -27,6 +27,7 @@ help:
 	@echo "  make lessonN                   run lesson N's walkthrough on your exercises (release build)"
 	@echo "  make lessonN TRACK=solutions   ... on the reference solutions"
 	@echo "  make lesson6 RUNS=0            lesson 6 without training its models first (about 9 minutes the first time)"
+	@echo "  make sentiment ARGS=\"...\"      build and run the sentiment tool (lesson 5; no ARGS: its help)"
 	@echo "  make check                     test your exercises: per-test results and a progress table"
 	@echo "  make check LESSON=N            ... lesson N only"
 	@echo
@@ -37,9 +38,10 @@ help:
 	@echo
 	@echo "Course developers:"
 	@echo "  make test                      the course's own tests: solutions pass, exercises in sync, stubs fail"
+	@echo "  make test-matrix               the solutions' tests under OpenBLAS Haswell, SkylakeX, Zen, 1 and 2 threads"
 	@echo "  make exercises                 regenerate Exercises/ from Solutions/ (overwrites Exercises/)"
 	@echo "  make exercises-check           fail if Exercises/ differ from what Solutions/ generate"
-	@echo "  make bench                     the release-build benchmark (tokens/s)"
+	@echo "  make bench                     the release-build benchmark: tokens/s, share of the sgemm ceiling, vs. earlier"
 	@echo "  make clean                     remove the build folders (.build-*) and .grade/"
 
 setup:
@@ -53,6 +55,11 @@ tools:
 
 test: tools
 	@$(COURSE) selftest
+
+# The Solutions track's tests once per OpenBLAS kernel and thread count (Tools/test-matrix.sh):
+# no test may pass or fail by how a machine's BLAS rounds.
+test-matrix: tools
+	@Tools/test-matrix.sh
 
 check: tools
 	@$(COURSE) check $(if $(LESSON),--lesson $(LESSON)) $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
@@ -79,9 +86,17 @@ exercises: tools
 exercises-check: tools
 	@$(COURSE) exercises --check
 
+# `sentiment train|eval|predict|deploy`, Lesson 5's model from the command line, built (release)
+# on the chosen track: make sentiment TRACK=solutions ARGS="train --quick --out out/quick".
+# The binary stays in .build-$(TRACK)/release/sentiment.
+sentiment:
+	@$(SETUP_CHECK)
+	@TRACK=$(TRACK) COURSE_LESSON_DIR= swift build -c release --product sentiment --scratch-path .build-$(TRACK) --manifest-cache none
+	@.build-$(TRACK)/release/sentiment $(if $(ARGS),$(ARGS),--help)
+
 bench:
 	@$(SETUP_CHECK)
-	TRACK=solutions COURSE_LESSON_DIR= swift run -c release --scratch-path .build-solutions --manifest-cache none LSTMBenchmark
+	TRACK=solutions COURSE_LESSON_DIR= swift run -c release --scratch-path .build-solutions --manifest-cache none LSTMBenchmark $(ARGS)
 
 clean:
 	rm -rf .build-tools .build-exercises .build-solutions .build-grade .grade
