@@ -24,10 +24,21 @@ final class SentimentTrainingTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
+    /// Every setting spelled out, so a change of `sentiment train`'s defaults cannot move the
+    /// figures measured for these tests.
     private func options(_ sub: String) -> SentimentRunOptions {
         var o = SentimentRunOptions(out: dir + "/" + sub)
         o.dataset = .generated
         o.embedding = .random
+        o.bidirectional = true
+        o.layers = 1
+        o.pooling = .max
+        o.dropout = 0.5
+        o.truncation = .end
+        o.vocabularySize = 50_000
+        o.optimizer = .adam
+        o.clipNorm = 5
+        o.patience = 3
         o.embeddingSize = 16
         o.hidden = 16
         o.limit = 400
