@@ -28,7 +28,7 @@ SETUP_CHECK := Tools/setup.sh --check
 # Exercises/.
 TOOLS_TRACK := $(if $(wildcard Solutions),solutions,exercises)
 
-.PHONY: help setup tools check hint clean lesson6
+.PHONY: help setup tools check hint clean sentiment lesson6
 
 help:
 	@echo "LSTMs from scratch, in Swift"
@@ -41,6 +41,7 @@ help:
 # END INSTRUCTOR
 	@echo "  make lesson6 RUNS=0            lesson 6 without training its models first (about 9 minutes the first time)"
 	@echo "  make lessonN SMOKE=1           a quick run through every section (tiny data, outputs in a temporary folder)"
+	@echo "  make sentiment ARGS=\"...\"      build and run the sentiment tool (lesson 5; no ARGS: its help)"
 	@echo "  make check                     test your exercises: per-test results and a progress table"
 	@echo "  make check LESSON=N            ... lesson N only"
 	@echo "  make hint                      the next hint for your first failing test (again: a more specific one)"
@@ -58,9 +59,10 @@ help:
 	@echo "Course developers:"
 	@echo "  make test                      the course's own tests: solutions pass, exercises in sync, stubs fail"
 	@echo "  make test-grader               the autograder against attacks: each gets the score it must"
+	@echo "  make test-matrix               the solutions' tests under OpenBLAS Haswell, SkylakeX, Zen, 1 and 2 threads"
 	@echo "  make exercises                 regenerate Exercises/ from Solutions/ (overwrites Exercises/)"
 	@echo "  make exercises-check           fail if Exercises/ differ from what Solutions/ generate"
-	@echo "  make bench                     the release-build benchmark (tokens/s)"
+	@echo "  make bench                     the release-build benchmark: tokens/s, share of the sgemm ceiling, vs. earlier"
 # END INSTRUCTOR
 	@echo "  make clean                     remove the build folders (.build-*) and .grade/"
 
@@ -79,7 +81,7 @@ hint: tools
 	@$(COURSE) hint $(if $(LESSON),--lesson $(LESSON)) $(if $(value TEST),--test "$$TEST") $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
 
 # BEGIN INSTRUCTOR
-.PHONY: test test-grader grade exercises exercises-check bench student-dist gradescope
+.PHONY: test test-grader test-matrix grade exercises exercises-check bench student-dist gradescope
 
 test: tools
 	@$(COURSE) selftest
@@ -87,6 +89,11 @@ test: tools
 # The autograder against submissions that try to fool it (three builds; as root, sandboxed).
 test-grader: tools
 	@$(COURSE) test-grader
+
+# The Solutions track's tests once per OpenBLAS kernel and thread count (Tools/test-matrix.sh):
+# no test may pass or fail by how a machine's BLAS rounds.
+test-matrix: tools
+	@Tools/test-matrix.sh
 
 grade: tools
 	@$(COURSE) grade $${SUBMISSION:+--submission "$$SUBMISSION"} $(if $(LESSON),--lesson $(LESSON)) $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
@@ -120,10 +127,20 @@ exercises: tools
 
 exercises-check: tools
 	@$(COURSE) exercises --check
+# END INSTRUCTOR
 
+# `sentiment train|eval|predict|deploy`, Lesson 5's model from the command line, built (release)
+# on the chosen track: make sentiment TRACK=solutions ARGS="train --quick --out out/quick".
+# The binary stays in .build-$(TRACK)/release/sentiment.
+sentiment:
+	@$(SETUP_CHECK)
+	@TRACK=$(TRACK) COURSE_LESSON_DIR= swift build -c release --product sentiment --scratch-path .build-$(TRACK) --manifest-cache none
+	@.build-$(TRACK)/release/sentiment $(if $(ARGS),$(ARGS),--help)
+
+# BEGIN INSTRUCTOR
 bench:
 	@$(SETUP_CHECK)
-	TRACK=solutions COURSE_LESSON_DIR= swift run -c release --scratch-path .build-solutions --manifest-cache none LSTMBenchmark
+	TRACK=solutions COURSE_LESSON_DIR= swift run -c release --scratch-path .build-solutions --manifest-cache none LSTMBenchmark $(ARGS)
 # END INSTRUCTOR
 
 clean:

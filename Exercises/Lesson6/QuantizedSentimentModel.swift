@@ -94,7 +94,10 @@ public struct QuantizedSentimentModel: Sendable {
             matrices[name].map { Entry(name: name, kind: "int8", shape: $0.shape) }
                 ?? Entry(name: name, kind: "float32", shape: vectors[name]?.shape ?? [0])
         }
-        let header = try JSONEncoder().encode(Header(entries: entries, description: description))
+        // Sorted keys, so the same model gives the same bytes in every process.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let header = try encoder.encode(Header(entries: entries, description: description))
         var data = Data(Self.magic)
         withUnsafeBytes(of: UInt32(header.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(header)

@@ -171,10 +171,11 @@ let sentences = [
 for (s, p) in zip(sentences, saved.predict(sentences)) {
     print(String(format: "  %@  %.3f  %@", p > 0.5 ? "positive" : "negative", p, s))
 }
+// `make lesson5` sets TRACK; `make sentiment` builds the tool on the same track and runs it.
 print("""
 
-Next: `.build-solutions/release/sentiment --help` (train other models, evaluate, predict a file),
-and Lesson 6 for what these scores mean, calibration included.
+Next: `make sentiment\(environment["TRACK"] == "solutions" ? " TRACK=solutions" : "")` builds the `sentiment` tool and prints its help
+(train other models, evaluate, predict a file), and Lesson 6 says what these scores mean, calibration included.
 """)
 
 extension String {

@@ -120,6 +120,12 @@ public struct SentimentTrainingTask: TrainingTask {
     /// Global-norm clipping threshold (nil: no clipping).
     public let clipNorm: Double?
     public let description: SentimentModelDescription
+    /// Called in every step between backward and the update, with the epoch, the step, the
+    /// batch's mean loss and the gradients (in `model.namedParameters` order). nil in real runs.
+    /// Tests set it to plant a NaN or an Inf where they choose, and check that the step reports
+    /// it by name and leaves the model as it was: a guard tested by luck (a huge learning rate
+    /// that may or may not overflow, depending on how the machine's BLAS rounds) tests nothing.
+    public var beforeUpdate: ((_ epoch: Int, _ step: Int, _ loss: inout Float, _ gradients: inout [Tensor<Float>]) -> Void)?
     private var epochBatches: (epoch: Int, batches: [TokenBatch]) = (0, [])
 
     public init(model: SentimentLSTM<Float>, optimizer: SentimentOptimizer, train: EncodedSplit, validation: EncodedSplit,
@@ -146,9 +152,11 @@ public struct SentimentTrainingTask: TrainingTask {
     public mutating func trainStep(epoch: Int, step: Int, learningRate: Double, rng: inout SeededRNG) -> StepResult {
         let batch = batches(epoch: epoch)[step]
         let targets = Tensor<Float>(batch.labels)
-        let (loss, logits, gradients) = model.lossAndGradients(ids: batch.ids, lengths: batch.lengths, targets: targets,
-                                                               training: true, rng: &rng)
-        var grads = gradients.list
+        let result = model.lossAndGradients(ids: batch.ids, lengths: batch.lengths, targets: targets, training: true, rng: &rng)
+        let logits = result.logits
+        var loss = result.loss
+        var grads = result.gradients.list
+        beforeUpdate?(epoch, step, &loss, &grads)
         let correct = zip(logits.scalars, batch.labels).filter { ($0 > 0) == ($1 > 0.5) }.count
         let norm = GradientClipping.globalNorm(grads)
         if !norm.isFinite || !loss.isFinite {

@@ -6,8 +6,8 @@
 //   offset 0   8 bytes   magic "LSTMCKPT"
 //          8   4 bytes   format version (UInt32) = 1
 //         12   8 bytes   header length H (UInt64)
-//         20   H bytes   header, UTF-8 JSON: {"tensors": [{"name", "shape"}...],
-//                        "payloadBytes": P, "metadata": "<the JSON state as a string>"}
+//         20   H bytes   header, UTF-8 JSON with sorted keys: {"metadata": "<the JSON state as a
+//                        string>", "payloadBytes": P, "tensors": [{"name", "shape"}...]}
 //     20 + H   P bytes   every tensor's scalars as Float32, in header order, row-major
 //  20 + H + P  4 bytes   CRC-32 (zlib's) of every byte before it
 //
@@ -68,7 +68,11 @@ public struct Checkpoint: Sendable {
         let header = Header(tensors: tensors.map { .init(name: $0.name, shape: $0.tensor.shape) },
                             payloadBytes: payload,
                             metadata: String(decoding: metadata, as: UTF8.self))
-        let headerBytes = try JSONEncoder().encode(header)
+        // Sorted keys: an encoder's key order otherwise changes from one process to the next
+        // (Swift seeds its dictionaries per process), and every byte after the header with it.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let headerBytes = try encoder.encode(header)
         var data = Data(capacity: 20 + headerBytes.count + payload + 4)
         data.append(contentsOf: Checkpoint.magic)
         appendLittleEndian(Checkpoint.formatVersion, to: &data)

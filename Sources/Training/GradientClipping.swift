@@ -6,14 +6,17 @@
 import TensorCore
 
 public enum GradientClipping {
-    /// sqrt(Σ over all tensors of Σ g²), accumulated in Double.
+    /// sqrt(Σ over all tensors of Σ g²), every square taken and added in Double: a Float
+    /// gradient of 1e20 squares to infinity in Float, and the norm must be infinite only when a
+    /// gradient is (the training step then names that tensor).
     public static func globalNorm<T: TensorScalar>(_ gradients: [Tensor<T>]) -> Double {
         var sum = 0.0
         for g in gradients {
             g.withUnsafeBufferPointer { p in
-                var s: T = 0
-                for x in p { s += x * x }
-                sum += Double(s)
+                for x in p {
+                    let d = Double(x)
+                    sum += d * d
+                }
             }
         }
         return sum.squareRoot()

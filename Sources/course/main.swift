@@ -27,6 +27,7 @@ struct Course: ParsableCommand {
             Course developers:
               course exercises [--check]      Exercises/ from Solutions/
               course selftest                 the course's own tests (make test)
+              course selftest --solutions-only  ... the solutions' tests only (make test-matrix)
               course test-grader              the autograder against attacks (make test-grader)
             """
             // END INSTRUCTOR
@@ -189,12 +190,16 @@ extension Course {
             abstract: "The course's own test suite (make test): solutions pass, exercises in sync, stubs fail.",
             discussion: "Ends with the line 'N passed, N failed'; exit status 1 when anything failed.")
 
+        @Flag(help: "Only the Solutions track's tests, library and lessons (what make test-matrix runs under each OpenBLAS kernel).")
+        var solutionsOnly = false
+
         @OptionGroup var options: RunOptions
 
         func run() throws {
             try runReportingErrors {
-                try SelfTest(workspace: try Workspace.find(), jobs: options.jobs, defaultTimeLimit: options.timeLimit)
-                    .run(console: Console())
+                var selfTest = SelfTest(workspace: try Workspace.find(), jobs: options.jobs, defaultTimeLimit: options.timeLimit)
+                selfTest.solutionsOnly = solutionsOnly
+                return try selfTest.run(console: Console())
             }
         }
     }

@@ -6,8 +6,13 @@ import TensorCore
 import Training
 import XCTest
 
-/// The whole experiment on a small generated data set: it learns, and a run killed during
-/// epoch 2 and resumed ends with exactly the metrics of an uninterrupted run.
+/// The whole experiment on a small generated data set: it learns; a run killed during epoch 2
+/// and resumed ends with exactly the metrics and files of an uninterrupted run; two runs with
+/// the same seed write the same files; a NaN or an Inf stops the run and says where.
+///
+/// Exact equality is right here, and only here: both runs are in this process, on this
+/// machine's BLAS kernels, and every random draw comes from the seed. Nothing compares a run
+/// with figures measured on another machine.
 final class SentimentTrainingTests: XCTestCase {
     private var dir = ""
 
@@ -19,10 +24,21 @@ final class SentimentTrainingTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
+    /// Every setting spelled out, so a change of `sentiment train`'s defaults cannot move the
+    /// figures measured for these tests.
     private func options(_ sub: String) -> SentimentRunOptions {
         var o = SentimentRunOptions(out: dir + "/" + sub)
         o.dataset = .generated
         o.embedding = .random
+        o.bidirectional = true
+        o.layers = 1
+        o.pooling = .max
+        o.dropout = 0.5
+        o.truncation = .end
+        o.vocabularySize = 50_000
+        o.optimizer = .adam
+        o.clipNorm = 5
+        o.patience = 3
         o.embeddingSize = 16
         o.hidden = 16
         o.limit = 400
@@ -48,19 +64,60 @@ final class SentimentTrainingTests: XCTestCase {
         XCTAssertEqual(resumed.state.gradientNorms, straight.state.gradientNorms, "gradient norms per step")
         XCTAssertEqual(resumed.metrics.testAccuracy, straight.metrics.testAccuracy, "test accuracy")
         XCTAssertEqual(resumed.probabilities, straight.probabilities, "test probabilities")
+        // The files too: the same bytes, apart from the wall-clock figures in the training state.
+        for file in ["best.ckpt", "last.ckpt"] {
+            try assertSameCheckpointApartFromWallClock(dir + "/straight/" + file, dir + "/resumed/" + file)
+        }
+    }
+
+    /// Two runs with the same seed write the same bytes: checkpoints, metrics.json (apart from its
+    /// wall-clock figures) and vocabulary.json, every JSON with sorted keys (an encoder's key
+    /// order otherwise changes from one process to the next).
+    func testSentimentTraining_sameSeedWritesIdenticalFiles() throws {
+        let o = options("same")
+        var copies: [String] = []
+        for run in 1...2 {
+            try? FileManager.default.removeItem(atPath: o.out)   // the same folder: metrics.json names it
+            _ = try XCTUnwrap(try SentimentRun.run(o, resume: false, log: { _ in }))
+            let copy = "\(dir)/run\(run)"
+            try FileManager.default.copyItem(atPath: o.out, toPath: copy)
+            copies.append(copy)
+        }
+        let (first, second) = (copies[0], copies[1])
+        for file in ["best.ckpt", "last.ckpt"] {
+            try assertSameCheckpointApartFromWallClock("\(first)/\(file)", "\(second)/\(file)")
+        }
+        try assertSameJSONApartFromWallClock("\(first)/metrics.json", "\(second)/metrics.json")
+        XCTAssertEqual(FileManager.default.contents(atPath: "\(first)/vocabulary.json"),
+                       FileManager.default.contents(atPath: "\(second)/vocabulary.json"), "vocabulary.json")
+
+        for file in ["metrics.json", "vocabulary.json"] {
+            assertKeysSorted(try String(contentsOfFile: "\(first)/\(file)", encoding: .utf8), file)
+        }
+        assertKeysSorted(try CheckpointBytes("\(first)/best.ckpt").header, "best.ckpt header")
+        let checkpoint = try Checkpoint.read(from: "\(first)/best.ckpt")
+        assertKeysSorted(String(decoding: checkpoint.metadata, as: UTF8.self), "best.ckpt metadata")
+        assertKeysSorted(try checkpoint.decodeMetadata(CheckpointMetadata.self).model, "best.ckpt model description")
     }
 
     func testSentimentTraining_learnsGeneratedReviewsAndWritesMetrics() throws {
+        // Generated reviews need word order, and training sits on a plateau near loss 0.69 for a
+        // number of epochs that depends on the seed (seeds 1-6 of these settings end between 0.62
+        // and 1.0). Seed 3 leaves it in epoch 5 and ends near loss 0.2 with test accuracy 0.992
+        // (OpenBLAS Haswell, Zen), 0.994 (Cooperlake) and 1.0 (SkylakeX): the kernels' rounding
+        // moves the losses in the third digit by then, and 0.8 stays far below all of them. (With
+        // learning rate 1e-2 this seed was still leaving the plateau after 8 epochs, at 0.93:
+        // a threshold on a slope is one that rounding can cross.)
         var o = options("learn")
         o.limit = 1000
         o.hidden = 32
-        o.learningRate = 1e-2
+        o.learningRate = 2e-2
         o.epochs = 8
         o.patience = 0
         o.checkpointEverySteps = 0
         let r = try XCTUnwrap(try SentimentRun.run(o, resume: false, log: { _ in }))
         let losses = r.state.history.map(\.trainLoss)
-        XCTAssertLessThan(losses.last ?? 1, losses.first ?? 0, "training loss should fall: \(losses)")
+        XCTAssertLessThan(losses.last ?? 1, 0.5, "training loss should fall well below 0.69 (chance): \(losses)")
         XCTAssertGreaterThan(r.metrics.testAccuracy, 0.8, "test accuracy \(r.metrics.testAccuracy) on generated reviews")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: o.out + "/metrics.json"))) as? [String: Any]
         for key in ["test_accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc", "confusion_matrix", "epochs",
@@ -75,16 +132,78 @@ final class SentimentTrainingTests: XCTestCase {
         XCTAssertTrue(p.allSatisfy { $0 > 0 && $0 < 1 }, "probabilities \(p)")
     }
 
-    func testSentimentTraining_nanStopsWithDiagnostic() throws {
-        var o = options("nan")
-        o.learningRate = 1e30   // the first update blows the weights up; the next loss is not finite
-        o.clipNorm = 0
-        o.optimizer = .sgd
-        XCTAssertThrowsError(try SentimentRun.run(o, resume: false, log: { _ in })) { error in
-            guard let e = error as? NonFiniteLossError else { return XCTFail("expected NonFiniteLossError, got \(error)") }
-            XCTAssertEqual(e.epoch, 1)
-            XCTAssertTrue(e.description.contains("epoch 1, step"), e.description)
-            XCTAssertFalse(e.report.tensor.isEmpty)
+    // MARK: A NaN or an Inf stops the run
+
+    /// Trains options(name) with the real task and loop; `poison` runs in every step between
+    /// backward and the update (SentimentTrainingTask.beforeUpdate), with the parameters' names.
+    /// Returns the error the loop threw (nil if none) and the task as the loop left it.
+    private func train(_ name: String,
+                       poison: @escaping (_ names: [String], _ epoch: Int, _ step: Int, _ loss: inout Float, _ gradients: inout [Tensor<Float>]) -> Void)
+        throws -> (error: NonFiniteLossError?, task: SentimentTrainingTask, config: TrainingConfig) {
+        let o = options(name)
+        var task = try SentimentRun.setUp(o, log: { _ in }).task
+        let names = task.model.namedParameters.map(\.name)
+        task.beforeUpdate = { poison(names, $0, $1, &$2, &$3) }
+        var config = TrainingConfig(epochs: o.epochs, seed: o.seed, learningRate: o.learningRate, directory: o.out)
+        config.checkpointEverySteps = o.checkpointEverySteps
+        config.fingerprint = o.fingerprint
+        config.showProgress = false
+        config.log = { _ in }
+        do {
+            _ = try TrainingLoop.run(&task, config: config)
+            return (nil, task, config)
+        } catch let error as NonFiniteLossError {
+            return (error, task, config)
         }
+    }
+
+    /// The model and the optimiser state the task holds are, bit for bit, the ones in the last
+    /// good checkpoint (written after step 16, the step before the poisoned one).
+    private func assertUnchangedSinceLastCheckpoint(_ task: SentimentTrainingTask, _ config: TrainingConfig,
+                                                    file: StaticString = #filePath, line: UInt = #line) throws {
+        let kept = try Checkpoint.read(from: config.lastCheckpointPath)
+        XCTAssertEqual(try kept.decodeMetadata(CheckpointMetadata.self).state.globalStep, 16,
+                       "last.ckpt should be the one written after global step 16", file: file, line: line)
+        let tensors = task.stateTensors()
+        XCTAssertEqual(tensors.map(\.name), kept.names, "tensors of the task and of last.ckpt", file: file, line: line)
+        for (name, tensor) in tensors {
+            XCTAssertEqual(tensor.scalars.map(\.bitPattern), try kept.tensor(name).scalars.map(\.bitPattern),
+                           "\(name) changed in the step that saw a NaN or an Inf: that step must update nothing", file: file, line: line)
+        }
+    }
+
+    /// 360 training reviews / 32 = 12 steps an epoch: step 4 of epoch 2 is global step 17, right
+    /// after the mid-epoch checkpoint of step 16.
+    func testSentimentTraining_nonFiniteLossStopsWithDiagnostic() throws {
+        let (error, task, config) = try train("nan-loss") { _, epoch, step, loss, _ in
+            if epoch == 2 && step == 4 { loss = .nan }
+        }
+        let e = try XCTUnwrap(error, "a NaN loss in epoch 2, step 4 must stop training with a NonFiniteLossError")
+        XCTAssertEqual(e.epoch, 2, "epoch")
+        XCTAssertEqual(e.step, 4, "step within the epoch (0-based)")
+        XCTAssertEqual(e.globalStep, 17, "global step (1-based)")
+        XCTAssertEqual(e.report.tensor, "loss", "the loss is what went non-finite")
+        XCTAssertEqual(e.report.value, "nan")
+        XCTAssertEqual(e.lastGoodCheckpoint, config.lastCheckpointPath)
+        XCTAssertTrue(e.description.contains("loss is nan at epoch 2, step 4 (global step 17)"), e.description)
+        try assertUnchangedSinceLastCheckpoint(task, config)
+    }
+
+    /// An Inf in one entry of one gradient, the loss finite: the report names the tensor and the index.
+    func testSentimentTraining_nonFiniteGradientStopsWithDiagnostic() throws {
+        let (error, task, config) = try train("inf-gradient") { names, epoch, step, _, gradients in
+            guard epoch == 2 && step == 4 else { return }
+            // lstm.weight_hh_l0 is [4H, H] = [64, 16] (H = 16): entry [5, 3] is scalar 5 · 16 + 3.
+            if let k = names.firstIndex(of: "lstm.weight_hh_l0") { gradients[k].scalars[5 * 16 + 3] = .infinity }
+        }
+        let e = try XCTUnwrap(error, "an Inf gradient in epoch 2, step 4 must stop training with a NonFiniteLossError")
+        XCTAssertEqual(e.epoch, 2, "epoch")
+        XCTAssertEqual(e.step, 4, "step within the epoch (0-based)")
+        XCTAssertEqual(e.globalStep, 17, "global step (1-based)")
+        XCTAssertEqual(e.report.tensor, "gradient of lstm.weight_hh_l0", "the tensor that went non-finite")
+        XCTAssertEqual(e.report.index, [5, 3], "its index")
+        XCTAssertEqual(e.report.value, "inf")
+        XCTAssertTrue(e.description.contains("gradient of lstm.weight_hh_l0 [5, 3] is inf at epoch 2, step 4 (global step 17)"), e.description)
+        try assertUnchangedSinceLastCheckpoint(task, config)
     }
 }

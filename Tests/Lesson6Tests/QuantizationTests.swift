@@ -80,6 +80,8 @@ final class QuantizedSentimentModelTests: XCTestCase {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("lesson6-int8-\(ProcessInfo.processInfo.processIdentifier).bin").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try q.write(to: path)
+        XCTAssertEqual(try q.encoded(), try QuantizedSentimentModel(model, description: description).encoded(),
+                       "the same model must give the same bytes (a JSON header with sorted keys)")
         let back = try QuantizedSentimentModel(contentsOf: path)
         XCTAssertEqual(back.order, q.order, "tensor order after reading back")
         for (name, m) in q.matrices { XCTAssertEqual(back.matrices[name], m, "int8 matrix \(name) after reading back") }

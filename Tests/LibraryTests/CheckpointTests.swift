@@ -1,3 +1,4 @@
+import CourseTesting
 import Foundation
 import TensorCore
 import XCTest
@@ -49,6 +50,18 @@ final class CheckpointTests: XCTestCase {
         let crc = body.withUnsafeBytes { CRC32.checksum($0) }
         let stored = data.suffix(4).withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
         XCTAssertEqual(stored, crc, "the last 4 bytes should be the CRC-32 of everything before them")
+    }
+
+    /// The header's keys come out sorted, so a checkpoint's bytes do not depend on the process
+    /// that wrote it (Swift seeds its dictionaries, and so an encoder's key order, per process).
+    func testHeaderKeysAreSortedAndBytesRepeat() throws {
+        let path = dir + "/sorted.ckpt"
+        let data = try sample().encoded()
+        try data.write(to: URL(fileURLWithPath: path))
+        let header = try CheckpointBytes(path).header
+        XCTAssertTrue(header.hasPrefix(#"{"metadata":"{\"epoch\":3,\"step\":17}","payloadBytes":"#), header)
+        assertKeysSorted(header, "checkpoint header")
+        XCTAssertEqual(try sample().encoded(), data, "the same checkpoint must encode to the same bytes")
     }
 
     func testTruncatedFileIsRefusedWithItsName() throws {

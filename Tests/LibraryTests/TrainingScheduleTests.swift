@@ -14,6 +14,18 @@ final class TrainingScheduleTests: XCTestCase {
         XCTAssertEqual(GradientClipping.globalNorm(grads), 6.5, accuracy: 1e-5)
     }
 
+    /// Only a non-finite gradient makes the norm non-finite: 1e20 squares to infinity in Float,
+    /// not in Double, and a training step that saw an infinite norm would look for a NaN or Inf
+    /// entry to name and find none.
+    func testGlobalNormOfHugeFiniteFloatGradientsIsFinite() {
+        let huge = [Tensor<Float>([1e20, -1e20]), Tensor<Float>([3e38])]
+        let norm = GradientClipping.globalNorm(huge)
+        XCTAssertTrue(norm.isFinite, "norm of finite Float gradients: \(norm)")
+        XCTAssertEqual(norm, 3e38, accuracy: 1e32)
+        XCTAssertEqual(GradientClipping.globalNorm([Tensor<Float>([1, .infinity])]), .infinity)
+        XCTAssertTrue(GradientClipping.globalNorm([Tensor<Float>([1, .nan])]).isNaN)
+    }
+
     func testClipLeavesSmallGradientsAlone() {
         var grads = [Tensor<Double>([0.3, 0.4])]
         let norm = GradientClipping.clip(&grads, maxNorm: 1)
