@@ -106,7 +106,9 @@ let package = Package(
         // Timing the data loaders (release builds only make sense): Tools/CSVBenchmark/main.swift.
         .executableTarget(name: "CSVBenchmark", dependencies: ["CourseData", "TensorCore"],
                           path: "Tools/CSVBenchmark", swiftSettings: speed),
-        .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading", "WalkthroughSupport"]),
+        // Lesson 3 too: the tensor vocabulary's LSTM cell is checked against the reference cell.
+        .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading", "WalkthroughSupport"]
+                    + (lessons.contains(3) ? ["Lesson3"] : [])),
     ],
     swiftLanguageModes: [.v5]
 )
