@@ -116,7 +116,9 @@ let package = Package(
             dependencies: ["Grading", "TensorCore", "CourseData", "Gnuplot", "Training",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: speed),
-        .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading", "WalkthroughSupport"]),
+        // Lesson 3 too: the tensor vocabulary's LSTM cell is checked against the reference cell.
+        .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading", "WalkthroughSupport"]
+                    + (lessons.contains(3) ? ["Lesson3"] : [])),
     ],
     swiftLanguageModes: [.v5]
 )
