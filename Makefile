@@ -17,7 +17,7 @@ TOOLS_SCRATCH := .build-tools
 COURSE := $(TOOLS_SCRATCH)/debug/course
 SETUP_CHECK := Tools/setup.sh --check
 
-.PHONY: help setup tools test check grade exercises exercises-check bench clean lesson6
+.PHONY: help setup tools test check grade exercises exercises-check bench clean lesson6 mutants
 
 help:
 	@echo "LSTMs from scratch, in Swift"
@@ -40,6 +40,7 @@ help:
 	@echo "  make exercises                 regenerate Exercises/ from Solutions/ (overwrites Exercises/)"
 	@echo "  make exercises-check           fail if Exercises/ differ from what Solutions/ generate"
 	@echo "  make bench                     the release-build benchmark (tokens/s)"
+	@echo "  make mutants [LESSON=N]         do the tests catch typical mistakes? (Tests/Mutants/LessonN.txt)"
 	@echo "  make clean                     remove the build folders (.build-*) and .grade/"
 
 setup:
@@ -73,6 +74,10 @@ lesson6: tools
 lesson%: tools
 	@$(COURSE) lesson $* --track $(TRACK)
 
+# Not part of `make test`: each mutant is a rebuild and a test run.
+mutants: tools
+	@$(COURSE) mutants $(if $(LESSON),--lesson $(LESSON))
+
 exercises: tools
 	@$(COURSE) exercises
 
@@ -84,4 +89,4 @@ bench:
 	TRACK=solutions COURSE_LESSON_DIR= swift run -c release --scratch-path .build-solutions --manifest-cache none LSTMBenchmark
 
 clean:
-	rm -rf .build-tools .build-exercises .build-solutions .build-grade .grade
+	rm -rf .build-tools .build-exercises .build-solutions .build-grade .build-mutants .grade

@@ -20,8 +20,9 @@ struct Course: ParsableCommand {
         Course developers:
           course exercises [--check]      Exercises/ from Solutions/
           course selftest                 the course's own tests (make test)
+          course mutants [--lesson N]     do the tests catch typical mistakes? (make mutants)
         """,
-        subcommands: [Check.self, Grade.self, Lesson.self, Exercises.self, SelfTestCommand.self])
+        subcommands: [Check.self, Grade.self, Lesson.self, Exercises.self, SelfTestCommand.self, Mutants.self])
 }
 
 /// Options every test-running command shares.
@@ -169,6 +170,46 @@ extension Course {
             try runReportingErrors {
                 try SelfTest(workspace: try Workspace.find(), jobs: options.jobs, defaultTimeLimit: options.timeLimit)
                     .run(console: Console())
+            }
+        }
+    }
+}
+
+extension Course {
+    struct Mutants: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply each typical mistake of Tests/Mutants/LessonN.txt to a copy of the solutions and check that a test fails.",
+            discussion: """
+            Builds only Lessons 1...N in .build-mutants/package (the checkout is never changed) and lists \
+            every mutant no test kills, with file:line. Exit status 1 when a survivor has no `survives:` \
+            reason in the catalogue, a catalogue entry no longer matches its solution region, or a mutant \
+            does not compile. --validate only checks the catalogues (seconds).
+            """)
+
+        @Option(help: "Only this lesson.")
+        var lesson: Int?
+
+        @Flag(help: "Only check that every catalogue entry matches its region, build nothing.")
+        var validate = false
+
+        @Option(help: "Tests run at once, each in its own process.")
+        var jobs: Int = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
+
+        func run() throws {
+            try runReportingErrors {
+                let workspace = try Workspace.find()
+                if let lesson, !workspace.lessons.contains(lesson) {
+                    throw GradingError("there is no Lesson \(lesson)")
+                }
+                let lessons = lesson.map { [$0] } ?? workspace.lessons
+                if validate {
+                    let problems = lessons.flatMap { MutantCatalogue.load(root: workspace.root, lesson: $0).problems }
+                    let count = lessons.map { MutantCatalogue.load(root: workspace.root, lesson: $0).mutants.count }.reduce(0, +)
+                    problems.forEach { print($0) }
+                    print(problems.isEmpty ? "\(count) mutants, every one matches its region." : "\(problems.count) problems.")
+                    return problems.isEmpty
+                }
+                return try MutationCheck(workspace: workspace, lessons: lessons, jobs: jobs).run(console: Console())
             }
         }
     }
