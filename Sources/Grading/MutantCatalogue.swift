@@ -13,8 +13,9 @@
 //     survives: <why no test can notice it>    (optional: the allow-list, e.g. an equivalent mutant)
 //
 // `region <file>: <name>` names a `// BEGIN SOLUTION: <name> (...)` region of Solutions/LessonN/<file>;
-// it holds for the mutants after it. find and replace are one line each, trimmed; an empty
-// replace deletes the text. Lines starting with # are comments. The find text must occur
+// it holds for the mutants after it. find and replace are one line each, trimmed; `\n` in them
+// stands for a line break (`\\n` for a backslash and n), and an empty replace deletes the text.
+// Lines starting with # are comments. The find text must occur
 // exactly once in its region, so an edit of the solution that moves the text away is noticed
 // (`course mutants` and LibraryTests report it) instead of leaving a mutant that tests nothing.
 
@@ -125,7 +126,8 @@ public enum MutantCatalogue {
                 continue
             }
             let key = String(line[..<colon])
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let text = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let value = key == "find" || key == "replace" ? unescaped(text) : text
             switch key {
             case "mistake":
                 finish()
@@ -221,5 +223,22 @@ public enum MutantCatalogue {
             }
         }
         return (placed.sorted { ($0.mutant.file, $0.line) < ($1.mutant.file, $1.line) }, problems)
+    }
+
+    /// `\n` as a line break, `\\` as one backslash.
+    static func unescaped(_ text: String) -> String {
+        var out = ""
+        var escaping = false
+        for c in text {
+            if escaping {
+                out += c == "n" ? "\n" : c == "\\" ? "\\" : "\\\(c)"
+                escaping = false
+            } else if c == "\\" {
+                escaping = true
+            } else {
+                out.append(c)
+            }
+        }
+        return escaping ? out + "\\" : out
     }
 }
