@@ -73,26 +73,27 @@ public struct MutationCheck {
             var tally = LessonTally(lesson: lesson)
             console.print()
             console.print(console.bold("Lesson \(lesson)") + ": \(catalogues[lesson]?.count ?? 0) mutants")
-            let outcome = try runLesson(lesson, mutants: catalogues[lesson] ?? [], copy: copy, console: console) { placed, outcome in
+            let outcome = try runLesson(lesson, mutants: catalogues[lesson] ?? [], copy: copy, console: console) { placed, outcome, seconds in
                 let m = placed.mutant
+                let time = console.dim(" " + formatSeconds(seconds))
                 tally.mutants += 1
                 switch outcome {
                 case .killed(let test, let status):
                     tally.killed += 1
                     if let reason = m.survives {
                         unexplained.append("\(placed.location): '\(m.mistake)' is killed by \(test.configName), but \(m.source) says it survives (\(reason)): delete that survives: line")
-                        console.print("  \(console.red("KILL")) \(placed.location)  \(m.mistake)  (by \(test.configName) \(status.tag); listed as a survivor)")
+                        console.print("  \(console.red("KILL")) \(placed.location)  \(m.mistake)  (by \(test.configName) \(status.tag); listed as a survivor)" + time)
                     } else {
-                        console.print("  \(console.green("kill")) \(placed.location)  \(m.mistake)  " + console.dim("(\(test.configName) \(status.tag))"))
+                        console.print("  \(console.green("kill")) \(placed.location)  \(m.mistake)  " + console.dim("(\(test.configName) \(status.tag))") + time)
                     }
                 case .survived:
                     tally.survived += 1
                     if let reason = m.survives {
                         tally.allowed += 1
-                        console.print("  \(console.yellow("live")) \(placed.location)  \(m.mistake)  " + console.dim("(allowed: \(reason))"))
+                        console.print("  \(console.yellow("live")) \(placed.location)  \(m.mistake)  " + console.dim("(allowed: \(reason))") + time)
                     } else {
                         unexplained.append("\(placed.location): '\(m.mistake)' survives every Lesson\(lesson)Tests test (\(m.source))")
-                        console.print("  \(console.red("LIVE")) \(placed.location)  \(m.mistake)  (no test fails: \(m.source))")
+                        console.print("  \(console.red("LIVE")) \(placed.location)  \(m.mistake)  (no test fails: \(m.source))" + time)
                     }
                 case .doesNotCompile(let error):
                     tally.broken += 1
@@ -144,7 +145,7 @@ public struct MutationCheck {
 
     /// Runs lesson n's mutants in the copy; returns why it could not (nil when it could).
     private func runLesson(_ lesson: Int, mutants: [PlacedMutant], copy: PackageCopy, console: Console,
-                           report: (PlacedMutant, Outcome) -> Void) throws -> String? {
+                           report: (PlacedMutant, Outcome, Double) -> Void) throws -> String? {
         try copy.sync(lessons: Array(1...lesson))
         let copyWorkspace = Workspace(root: copy.destination)
         let spec = BuildSpec(label: "mutation copy", scratchPath: ".build",
@@ -181,6 +182,7 @@ public struct MutationCheck {
         var dirty: String?                      // the copy's file that holds a mutant now
         defer { if let dirty { try? copy.restore(dirty) } }
         for placed in mutants {
+            let mutantStart = Date()
             let path = placed.mutant.solutionPath
             if let previous = dirty, previous != path { try copy.restore(previous) }
             try copy.write(path, placed.mutatedText)
@@ -188,7 +190,7 @@ public struct MutationCheck {
             console.progress("\(placed.location): building")
             let built = try runner.build()
             guard built.succeeded else {
-                report(placed, .doesNotCompile(built.errors(root: copy.destination)))
+                report(placed, .doesNotCompile(built.errors(root: copy.destination)), Date().timeIntervalSince(mutantStart))
                 continue
             }
             let order = prioritized(tests, file: placed.mutant.file, killers: killers[placed.mutant.file] ?? [])
@@ -206,7 +208,7 @@ public struct MutationCheck {
                 }
                 index += batch.count
             }
-            report(placed, outcome)
+            report(placed, outcome, Date().timeIntervalSince(mutantStart))
         }
         return nil
     }

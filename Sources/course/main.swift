@@ -186,8 +186,8 @@ extension Course {
             does not compile. --validate only checks the catalogues (seconds).
             """)
 
-        @Option(help: "Only this lesson.")
-        var lesson: Int?
+        @Option(help: "Only this lesson (repeat for several).")
+        var lesson: [Int] = []
 
         @Flag(help: "Only check that every catalogue entry matches its region, build nothing.")
         var validate = false
@@ -198,10 +198,10 @@ extension Course {
         func run() throws {
             try runReportingErrors {
                 let workspace = try Workspace.find()
-                if let lesson, !workspace.lessons.contains(lesson) {
-                    throw GradingError("there is no Lesson \(lesson)")
+                if let missing = lesson.first(where: { !workspace.lessons.contains($0) }) {
+                    throw GradingError("there is no Lesson \(missing)")
                 }
-                let lessons = lesson.map { [$0] } ?? workspace.lessons
+                let lessons = lesson.isEmpty ? workspace.lessons : lesson.sorted()
                 if validate {
                     let problems = lessons.flatMap { MutantCatalogue.load(root: workspace.root, lesson: $0).problems }
                     let count = lessons.map { MutantCatalogue.load(root: workspace.root, lesson: $0).mutants.count }.reduce(0, +)
