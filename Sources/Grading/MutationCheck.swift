@@ -73,7 +73,9 @@ public struct MutationCheck {
             var tally = LessonTally(lesson: lesson)
             console.print()
             console.print(console.bold("Lesson \(lesson)") + ": \(catalogues[lesson]?.count ?? 0) mutants")
-            let outcome = try runLesson(lesson, mutants: catalogues[lesson] ?? [], copy: copy, console: console) { placed, outcome, seconds in
+            var referenceFailures: [String] = []
+            let outcome = try runLesson(lesson, mutants: catalogues[lesson] ?? [], copy: copy, console: console,
+                                        referenceFailures: &referenceFailures) { placed, outcome, seconds in
                 let m = placed.mutant
                 let time = console.dim(" " + formatSeconds(seconds))
                 tally.mutants += 1
@@ -101,6 +103,7 @@ public struct MutationCheck {
                     console.print("  \(console.red("BILD")) \(placed.location)  \(m.mistake)  (does not compile)")
                 }
             }
+            problems += referenceFailures
             if let failure = outcome {
                 problems.append("Lesson \(lesson): \(failure)")
                 console.print(console.red("  \(failure)"))
@@ -133,7 +136,7 @@ public struct MutationCheck {
             unexplained.forEach { console.print("  - \($0)") }
         }
         if !problems.isEmpty {
-            console.print(console.red("\(problems.count) catalogue problem\(problems.count == 1 ? "" : "s")") + ":")
+            console.print(console.red("\(problems.count) problem\(problems.count == 1 ? "" : "s")") + ":")
             problems.forEach { console.print("  - \($0)") }
         }
         if unexplained.isEmpty && problems.isEmpty {
@@ -145,6 +148,7 @@ public struct MutationCheck {
 
     /// Runs lesson n's mutants in the copy; returns why it could not (nil when it could).
     private func runLesson(_ lesson: Int, mutants: [PlacedMutant], copy: PackageCopy, console: Console,
+                           referenceFailures: inout [String],
                            report: (PlacedMutant, Outcome, Double) -> Void) throws -> String? {
         try copy.sync(lessons: Array(1...lesson))
         let copyWorkspace = Workspace(root: copy.destination)
@@ -161,14 +165,20 @@ public struct MutationCheck {
         }
         let graded = try runner.gradedTests(lessons: [lesson])
         let configured = Dictionary((graded.tests[lesson] ?? []).map { ($0.id, $0.timeLimit) }, uniquingKeysWith: { a, _ in a })
-        let tests = try runner.listTests().filter { $0.lesson == lesson }
-        guard !tests.isEmpty else { return "the test bundle has no Lesson\(lesson)Tests" }
+        let all = try runner.listTests().filter { $0.lesson == lesson }
+        guard !all.isEmpty else { return "the test bundle has no Lesson\(lesson)Tests" }
         console.progress("running Lesson\(lesson)Tests on the unchanged solutions")
-        let baseline = runner.run(tests.map { ($0, configured[$0] ?? nil) })
+        let baseline = runner.run(all.map { ($0, configured[$0] ?? nil) })
         console.clearProgress()
-        if let failed = baseline.first(where: { $0.status != .passed }) {
-            return "the unchanged solutions fail \(failed.id.configName) (\(failed.status.tag): \(failed.summary))"
+        // A test that fails on the reference tells no mutant apart: it is left out and reported.
+        let failing = baseline.filter { $0.status != .passed }
+        for failed in failing {
+            let why = "the unchanged solutions fail \(failed.id.configName) (\(failed.status.tag): \(failed.summary)); the mutants run without it"
+            referenceFailures.append("Lesson \(lesson): \(why)")
+            console.print(console.red("  \(why)"))
         }
+        let tests = all.filter { id in !failing.contains { $0.id == id } }
+        guard !tests.isEmpty else { return "no Lesson\(lesson)Tests test passes on the unchanged solutions" }
         // A mutant's test may take a few times the reference's time before it counts as a hang.
         var limits: [TestID: Double] = [:]
         for result in baseline {
@@ -176,7 +186,7 @@ public struct MutationCheck {
                                     max(10, 5 * result.seconds + 5))
         }
         let baselineSeconds = baseline.reduce(0) { $0 + $1.seconds }
-        console.print(console.dim("  reference: \(tests.count) tests pass (\(formatSeconds(baselineSeconds)) of test time)"))
+        console.print(console.dim("  reference: \(tests.count) of \(baseline.count) tests pass (\(formatSeconds(baselineSeconds)) of test time)"))
 
         var killers: [String: [TestID]] = [:]   // file -> the tests that killed its mutants, latest first
         var dirty: String?                      // the copy's file that holds a mutant now
