@@ -17,14 +17,17 @@ public struct MutationCheck {
     public var workspace: Workspace
     public var lessons: [Int]
     public var jobs: Int
+    /// Only the mutants whose mistake or location contains this text (nil: all).
+    public var only: String?
 
     /// Where the copy of the package lives (git ignores .build*).
     public static let copyDirectory = ".build-mutants/package"
 
-    public init(workspace: Workspace, lessons: [Int], jobs: Int) {
+    public init(workspace: Workspace, lessons: [Int], jobs: Int, only: String? = nil) {
         self.workspace = workspace
         self.lessons = lessons
         self.jobs = max(1, jobs)
+        self.only = only
     }
 
     public enum Outcome: Sendable {
@@ -55,7 +58,9 @@ public struct MutationCheck {
         var catalogues: [Int: [PlacedMutant]] = [:]
         for lesson in lessons {
             let loaded = MutantCatalogue.load(root: workspace.root, lesson: lesson)
-            catalogues[lesson] = loaded.mutants
+            catalogues[lesson] = loaded.mutants.filter { placed in
+                only.map { placed.mutant.mistake.contains($0) || placed.location.contains($0) } ?? true
+            }
             problems += loaded.problems
         }
         console.print(console.bold("Mutation check") + ": lessons \(lessons.map(String.init).joined(separator: ", ")), "

@@ -192,6 +192,9 @@ extension Course {
         @Flag(help: "Only check that every catalogue entry matches its region, build nothing.")
         var validate = false
 
+        @Option(help: "Only the mutants whose mistake or file:line contains this text.")
+        var only: String?
+
         @Option(help: "Tests run at once, each in its own process.")
         var jobs: Int = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
 
@@ -209,7 +212,7 @@ extension Course {
                     print(problems.isEmpty ? "\(count) mutants, every one matches its region." : "\(problems.count) problems.")
                     return problems.isEmpty
                 }
-                return try MutationCheck(workspace: workspace, lessons: lessons, jobs: jobs).run(console: Console())
+                return try MutationCheck(workspace: workspace, lessons: lessons, jobs: jobs, only: only).run(console: Console())
             }
         }
     }
