@@ -166,6 +166,9 @@ final class SentimentLSTMTests: XCTestCase {
         XCTAssertEqual(a, b, "same seed, same dropout masks, same logits")
         XCTAssertNotEqual(a, e, "training with dropout 0.5 should differ from evaluation")
         assertClose(e, try c.fixture.tensor("logits"), tolerance: 1e-10, "evaluation ignores dropout")
+        var r4 = SeededRNG(seed: 9)
+        let evaluated = c.model.lossAndGradients(ids: c.ids, lengths: c.lengths, targets: c.targets, training: false, rng: &r4).logits
+        assertClose(evaluated, try c.fixture.tensor("logits"), tolerance: 1e-10, "lossAndGradients(training: false) ignores dropout")
     }
 
     /// Thirty Adam steps on four short reviews in Float: the model fits them.
