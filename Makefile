@@ -40,7 +40,7 @@ help:
 	@echo "  make exercises                 regenerate Exercises/ from Solutions/ (overwrites Exercises/)"
 	@echo "  make exercises-check           fail if Exercises/ differ from what Solutions/ generate"
 	@echo "  make bench                     the release-build benchmark (tokens/s)"
-	@echo "  make mutants [LESSON=N]         do the tests catch typical mistakes? (Tests/Mutants/LessonN.txt)"
+	@echo "  make mutants [LESSON=N]        do the tests catch typical mistakes? (Tests/Mutants/LessonN.txt)"
 	@echo "  make clean                     remove the build folders (.build-*) and .grade/"
 
 setup:

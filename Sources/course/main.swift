@@ -206,8 +206,9 @@ extension Course {
                 }
                 let lessons = lesson.isEmpty ? workspace.lessons : lesson.sorted()
                 if validate {
-                    let problems = lessons.flatMap { MutantCatalogue.load(root: workspace.root, lesson: $0).problems }
-                    let count = lessons.map { MutantCatalogue.load(root: workspace.root, lesson: $0).mutants.count }.reduce(0, +)
+                    let loaded = lessons.map { MutantCatalogue.load(root: workspace.root, lesson: $0) }
+                    let problems = loaded.flatMap(\.problems)
+                    let count = loaded.map(\.mutants.count).reduce(0, +)
                     problems.forEach { print($0) }
                     print(problems.isEmpty ? "\(count) mutants, every one matches its region." : "\(problems.count) problems.")
                     return problems.isEmpty
