@@ -61,8 +61,8 @@ final class MutantCatalogueTests: XCTestCase {
         XCTAssertTrue(mutants.first?.mutatedText.contains("    let y = x\n    return y * y") ?? false)
         XCTAssertTrue(mutants.last?.mutatedText.contains("return y * y * y") ?? false)
         XCTAssertEqual(problems.count, 3, "\(problems)")
-        XCTAssertTrue(problems.contains { $0.hasPrefix("Tests/Mutants/Lesson1.txt:12:") && $0.contains("occurs 0 times") }, "\(problems)")
-        XCTAssertTrue(problems.contains { $0.hasPrefix("Tests/Mutants/Lesson1.txt:16:") && $0.contains("occurs 2 times") }, "\(problems)")
+        XCTAssertTrue(problems.contains { $0.hasPrefix("Tests/Mutants/Lesson1.txt:11:") && $0.contains("occurs 0 times") }, "\(problems)")
+        XCTAssertTrue(problems.contains { $0.hasPrefix("Tests/Mutants/Lesson1.txt:15:") && $0.contains("occurs 3 times") }, "\(problems)")
         XCTAssertTrue(problems.contains { $0.contains("region F.swift: f") && $0.contains("at least 3") }, "\(problems)")
     }
 
