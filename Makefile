@@ -63,6 +63,7 @@ help:
 	@echo "  make exercises                 regenerate Exercises/ from Solutions/ (overwrites Exercises/)"
 	@echo "  make exercises-check           fail if Exercises/ differ from what Solutions/ generate"
 	@echo "  make bench                     the release-build benchmark: tokens/s, share of the sgemm ceiling, vs. earlier"
+	@echo "  make mutants [LESSON=N]        do the tests catch typical mistakes? (Tests/Mutants/LessonN.txt)"
 # END INSTRUCTOR
 	@echo "  make clean                     remove the build folders (.build-*) and .grade/"
 
@@ -81,7 +82,7 @@ hint: tools
 	@$(COURSE) hint $(if $(LESSON),--lesson $(LESSON)) $(if $(value TEST),--test "$$TEST") $(if $(TIME_LIMIT),--time-limit $(TIME_LIMIT))
 
 # BEGIN INSTRUCTOR
-.PHONY: test test-grader test-matrix grade exercises exercises-check bench student-dist gradescope
+.PHONY: test test-grader test-matrix mutants grade exercises exercises-check bench student-dist gradescope
 
 test: tools
 	@$(COURSE) selftest
@@ -122,6 +123,10 @@ lesson%: tools
 	@$(COURSE) lesson $* --track $(TRACK) $(SMOKE_FLAG)
 
 # BEGIN INSTRUCTOR
+# Not part of `make test`: each mutant is a rebuild and a test run.
+mutants: tools
+	@$(COURSE) mutants $(if $(LESSON),--lesson $(LESSON))
+
 exercises: tools
 	@$(COURSE) exercises
 
@@ -144,4 +149,4 @@ bench:
 # END INSTRUCTOR
 
 clean:
-	rm -rf .build-tools .build-exercises .build-solutions .build-grade .build-edition .grade
+	rm -rf .build-tools .build-exercises .build-solutions .build-grade .build-edition .build-mutants .grade

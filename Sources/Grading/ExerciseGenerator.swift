@@ -13,8 +13,8 @@ import Foundation
 public enum ExerciseGenerator {
     // The same expressions as the original generator (Tools' gen_exercises.py), so the output
     // is byte for byte the same: `what` is the shortest text before an optional "(see)".
-    private static let begin = try! NSRegularExpression(pattern: #"^(\s*)// BEGIN SOLUTION:\s*(.+?)(?:\s+\((.+)\))?\s*$"#)
-    private static let end = try! NSRegularExpression(pattern: #"^\s*// END SOLUTION\s*$"#)
+    static let begin = try! NSRegularExpression(pattern: #"^(\s*)// BEGIN SOLUTION:\s*(.+?)(?:\s+\((.+)\))?\s*$"#)
+    static let end = try! NSRegularExpression(pattern: #"^\s*// END SOLUTION\s*$"#)
     private static let anyMarker = try! NSRegularExpression(pattern: #"^\s*// (BEGIN|END) SOLUTION"#)
 
     /// The exercise text for one solution file. `file` names it in errors.

@@ -29,12 +29,13 @@ struct Course: ParsableCommand {
               course selftest                 the course's own tests (make test)
               course selftest --solutions-only  ... the solutions' tests only (make test-matrix)
               course test-grader              the autograder against attacks (make test-grader)
+              course mutants [--lesson N]     do the tests catch typical mistakes? (make mutants)
             """
             // END INSTRUCTOR
         ,
         subcommands: [Check.self, Hint.self, Lesson.self]
             // BEGIN INSTRUCTOR
-            + [Grade.self, Exercises.self, SelfTestCommand.self, StudentDist.self, GradescopeZip.self, TestGrader.self]
+            + [Grade.self, Exercises.self, SelfTestCommand.self, StudentDist.self, GradescopeZip.self, TestGrader.self, Mutants.self]
             // END INSTRUCTOR
     )
 }
@@ -223,6 +224,48 @@ extension Course {
                     return true
                 }
                 return try attacks.run(console: Console())
+            }
+        }
+    }
+
+    struct Mutants: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply each typical mistake of Tests/Mutants/LessonN.txt to a copy of the solutions and check that a test fails.",
+            discussion: """
+            Builds only Lessons 1...N in .build-mutants/package (the checkout is never changed) and lists \
+            every mutant no test kills, with file:line. Exit status 1 when a survivor has no `survives:` \
+            reason in the catalogue, a catalogue entry no longer matches its solution region, or a mutant \
+            does not compile. --validate only checks the catalogues (seconds).
+            """)
+
+        @Option(help: "Only this lesson (repeat for several).")
+        var lesson: [Int] = []
+
+        @Flag(help: "Only check that every catalogue entry matches its region, build nothing.")
+        var validate = false
+
+        @Option(help: "Only the mutants whose mistake or file:line contains this text.")
+        var only: String?
+
+        @Option(help: "Tests run at once, each in its own process.")
+        var jobs: Int = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
+
+        func run() throws {
+            try runReportingErrors {
+                let workspace = try Workspace.find()
+                if let missing = lesson.first(where: { !workspace.lessons.contains($0) }) {
+                    throw GradingError("there is no Lesson \(missing)")
+                }
+                let lessons = lesson.isEmpty ? workspace.lessons : lesson.sorted()
+                if validate {
+                    let loaded = lessons.map { MutantCatalogue.load(root: workspace.root, lesson: $0) }
+                    let problems = loaded.flatMap(\.problems)
+                    let count = loaded.map(\.mutants.count).reduce(0, +)
+                    problems.forEach { print($0) }
+                    print(problems.isEmpty ? "\(count) mutants, every one matches its region." : "\(problems.count) problems.")
+                    return problems.isEmpty
+                }
+                return try MutationCheck(workspace: workspace, lessons: lessons, jobs: jobs, only: only).run(console: Console())
             }
         }
     }

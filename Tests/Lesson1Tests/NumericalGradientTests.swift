@@ -69,4 +69,13 @@ final class NumericalGradientTests: XCTestCase {
         XCTAssertEqual(error([3, 1.0], [3, 1.1]), 0.1 / 2.1, accuracy: 1e-15, "the worst entry: |1 - 1.1| / (1 + 1.1)")
         XCTAssertEqual(error([100, 1], [101, 1]), 1.0 / 201, accuracy: 1e-15, "relative, not absolute: |100 - 101| / 201")
     }
+
+    /// A backward that produced a NaN must never pass a gradient check: NaN compares false with
+    /// everything, so a plain running maximum would skip it and report the other entries' error.
+    func testGradientRelativeError_nanIsNeverAMatch() {
+        for (analytic, numeric) in [([Double.nan, 1], [1.0, 1]), ([1, 2], [1, Double.nan]), ([0.5, .nan, 0.5], [0.5, 0.5, 0.5])] {
+            let e = gradientRelativeError(analytic: Tensor(analytic), numeric: Tensor(numeric))
+            XCTAssertTrue(e.isNaN, "analytic \(analytic), numeric \(numeric): a NaN entry must make the error NaN, got \(e)")
+        }
+    }
 }

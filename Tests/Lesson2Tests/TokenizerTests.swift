@@ -78,7 +78,7 @@ final class TokenizerTests: XCTestCase {
             ("it's", ["it", "'s"]), ("they're", ["they", "'re"]), ("we've", ["we", "'ve"]),
             ("you'll", ["you", "'ll"]), ("i'd", ["i", "'d"]), ("i'm", ["i", "'m"]),
             ("director's", ["director", "'s"]), ("o'brien", ["o'brien"]), ("rock'n'roll", ["rock'n'roll"]),
-            ("movie", ["movie"]),
+            ("movie", ["movie"]), ("'s", ["'s"]), ("'re", ["'re"]),
         ]
         for (word, expected) in cases {
             assertTokens(tokenizer.splitContraction(word), expected, word)

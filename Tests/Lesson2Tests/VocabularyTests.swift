@@ -87,6 +87,12 @@ final class VocabularyTests: XCTestCase {
             mentioning: "counts")
     }
 
+    func testVocabularyLoad_negativeCountIsInputError() throws {
+        try assertLoadFails(
+            json: #"{"format":"lstm-course-vocabulary-v1","words":["<pad>","<unk>","the","film"],"counts":[0,0,5,-3]}"#,
+            mentioning: "negative")
+    }
+
     func testVocabularyLoad_truncatedOrMissingFileIsInputError() throws {
         let vocabulary = Vocabulary(counting: documents, maxSize: 100, minFrequency: 1)
         let path = temporaryPath("truncated")

@@ -59,6 +59,28 @@ final class PoolingTests: XCTestCase {
         }
     }
 
+    /// Scores in the thousands, as a scorer that grew large in training gives: e^s alone is inf
+    /// above s ≈ 709 and 0 far below, and inf/inf or 0/0 is NaN.
+    func testPoolingAttention_largeScoresStayFinite() {
+        var pool = pooling(.attention)
+        pool.attention = Linear(weight: Tensor([[1, 1, 1, 1, 1, 1]]), bias: Tensor([0]))   // s[t, b] = Σ_f out[t, b, f]
+        let values: [[Double]] = [[200, 150, 100, 199], [500], [-300, -310, -305]]   // per review and real step
+        var out = Tensor<Double>(shape: shape)
+        for b in 0..<3 { for (t, v) in values[b].enumerated() { for f in 0..<6 { out[t, b, f] = v + Double(f) } } }
+        let pooled = pool.forward(out, lengths: lengths).pooled
+        for b in 0..<3 {
+            let scores = (0..<lengths[b]).map { t in (0..<6).reduce(0.0) { $0 + out[t, b, $1] } }
+            let top = scores.max() ?? 0
+            let weights = scores.map { exp($0 - top) }
+            let total = weights.reduce(0, +)
+            for f in 0..<6 {
+                let expected = (0..<lengths[b]).reduce(0.0) { $0 + weights[$1] / total * out[$1, b, f] }
+                XCTAssertEqual(pooled[b, f], expected, accuracy: 1e-9 * max(1, abs(expected)),
+                               "attention pooling of review \(b) (scores \(scores)), feature \(f)")
+            }
+        }
+    }
+
     func testPoolingMeanAndMax_ignorePadding() {
         // All real values negative: a zero pad would win a max and dilute a mean.
         var out = output(seed: 4).map { -abs($0) - 0.1 }

@@ -65,6 +65,12 @@ final class SentimentLSTMTests: XCTestCase {
         try gradientCheck("sentiment_bigru2_attention")
     }
 
+    /// The same in training with dropout 0.5: every loss evaluation draws the same masks from
+    /// the same seed, so backward must send the gradient through exactly those masks.
+    func testSentimentLSTM_gradientCheckWithDropout() throws {
+        try gradientCheck("sentiment_bilstm2_attention", dropout: 0.5)
+    }
+
     /// A config saved before `cell` existed (checkpoints of earlier runs) is an LSTM, loads
     /// lstm.* tensors and gives torch's logits.
     func testSentimentLSTMConfig_oldConfigWithoutCellIsLSTM() throws {
@@ -88,10 +94,13 @@ final class SentimentLSTMTests: XCTestCase {
         assertClose(logits, try f.tensor("logits"), tolerance: 1e-10, "logits of the old-config model")
     }
 
-    private func gradientCheck(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let c = try load(name)
+    /// dropout > 0: in training mode, the model's own dropouts on (the layers' dropout stays 0).
+    private func gradientCheck(_ name: String, dropout: Double = 0, file: StaticString = #filePath, line: UInt = #line) throws {
+        var c = try load(name)
+        c.model.config.dropout = dropout
+        let training = dropout > 0
         var rng = SeededRNG(seed: 0)
-        let grads = c.model.lossAndGradients(ids: c.ids, lengths: c.lengths, targets: c.targets, training: false, rng: &rng).gradients
+        let grads = c.model.lossAndGradients(ids: c.ids, lengths: c.lengths, targets: c.targets, training: training, rng: &rng).gradients
         let params = c.model.namedParameters
         // ε = 1e-4: some LSTM gradients are ~1e-7, where a smaller step would measure rounding noise.
         let check = GradientCheck(epsilon: 1e-4, maxEntries: 40)
@@ -103,7 +112,7 @@ final class SentimentLSTMTests: XCTestCase {
                     wanted == name ? probe : (params.first { $0.name == wanted }?.tensor ?? Tensor<Double>(shape: [0]))
                 }
                 var r = SeededRNG(seed: 0)
-                return m.lossAndGradients(ids: c.ids, lengths: c.lengths, targets: c.targets, training: false, rng: &r).loss
+                return m.lossAndGradients(ids: c.ids, lengths: c.lengths, targets: c.targets, training: training, rng: &r).loss
             })
         }
         assertGradientsPass(results, tolerance: 1e-6, file: file, line: line)
@@ -126,6 +135,26 @@ final class SentimentLSTMTests: XCTestCase {
         assertClose(c.model.output.weight, fcBefore - 0.1 * grads.output.weight, tolerance: 1e-15, "fc.weight after one SGD step")
     }
 
+    /// In training, dropout acts on the embedded reviews (before the encoder) and on the pooled
+    /// vector (before the output layer): the logits are what the model's own parts give with the
+    /// masks it drew applied at exactly those two places.
+    func testSentimentLSTM_dropoutOnEmbeddingsAndPooledVector() throws {
+        var c = try load("sentiment_bilstm1_max")
+        c.model.config.dropout = 0.5
+        var rng = SeededRNG(seed: 9)
+        let (logits, cache) = c.model.forward(ids: c.ids, lengths: c.lengths, training: true, rng: &rng)
+        let inputMask = try XCTUnwrap(cache.inputDropout, "training with dropout 0.5 must draw a mask for the embedded reviews")
+        let pooledMask = try XCTUnwrap(cache.pooledDropout, "training with dropout 0.5 must draw a mask for the pooled vector")
+        let B = c.lengths.count
+        let embedded = c.model.embedding.forward(c.ids, shape: [c.ids.count / B, B]).y
+        var unused = SeededRNG(seed: 0)   // one layer: the encoder has no dropout of its own
+        let out = c.model.encoder.forward(embedded * inputMask, lengths: c.lengths, training: true, rng: &unused).output
+        let pooled = c.model.pooling.forward(out, lengths: c.lengths).pooled
+        let expected = c.model.output.forward(pooled * pooledMask).y.reshaped([B])
+        assertClose(logits, expected, tolerance: 1e-12,
+                    "training logits from the embedded reviews ⊙ mask, through the encoder and pooling, ⊙ mask, through the output layer")
+    }
+
     /// Dropout in training: the same generator gives the same masks, and a different loss than evaluation.
     func testSentimentLSTM_dropoutIsSeededAndOnlyInTraining() throws {
         var c = try load("sentiment_bilstm1_max")
@@ -137,6 +166,9 @@ final class SentimentLSTMTests: XCTestCase {
         XCTAssertEqual(a, b, "same seed, same dropout masks, same logits")
         XCTAssertNotEqual(a, e, "training with dropout 0.5 should differ from evaluation")
         assertClose(e, try c.fixture.tensor("logits"), tolerance: 1e-10, "evaluation ignores dropout")
+        var r4 = SeededRNG(seed: 9)
+        let evaluated = c.model.lossAndGradients(ids: c.ids, lengths: c.lengths, targets: c.targets, training: false, rng: &r4).logits
+        assertClose(evaluated, try c.fixture.tensor("logits"), tolerance: 1e-10, "lossAndGradients(training: false) ignores dropout")
     }
 
     /// Thirty Adam steps on four short reviews in Float: the model fits them.
