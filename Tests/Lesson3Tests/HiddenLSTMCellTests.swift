@@ -1,3 +1,4 @@
+import CourseTesting
 import Lesson3
 import TensorCore
 import XCTest
@@ -101,17 +102,7 @@ private struct HiddenCellCase {
 
     /// ∂L/∂(one array of this case) by centred differences (ε = 1e-6).
     func numericGradient(_ path: WritableKeyPath<HiddenCellCase, [Double]>) -> [Double] {
-        var probe = self
-        let epsilon = 1e-6
-        return self[keyPath: path].indices.map { i in
-            let saved = probe[keyPath: path][i]
-            probe[keyPath: path][i] = saved + epsilon
-            let plus = loss(probe)
-            probe[keyPath: path][i] = saved - epsilon
-            let minus = loss(probe)
-            probe[keyPath: path][i] = saved
-            return (plus - minus) / (2 * epsilon)
-        }
+        centredDifferences(of: self, at: path, loss: loss)
     }
 }
 

@@ -1,3 +1,4 @@
+import CourseTesting
 import Lesson3
 import Lesson4
 import TensorCore
@@ -97,17 +98,7 @@ private struct HiddenLayerCase {
     }
 
     func numericGradient(_ path: WritableKeyPath<HiddenLayerCase, [Double]>) -> [Double] {
-        var probe = self
-        let epsilon = 1e-6
-        return self[keyPath: path].indices.map { i in
-            let saved = probe[keyPath: path][i]
-            probe[keyPath: path][i] = saved + epsilon
-            let plus = loss(probe)
-            probe[keyPath: path][i] = saved - epsilon
-            let minus = loss(probe)
-            probe[keyPath: path][i] = saved
-            return (plus - minus) / (2 * epsilon)
-        }
+        centredDifferences(of: self, at: path, loss: loss)
     }
 
     var studentLayer: LSTMLayer<Double> {

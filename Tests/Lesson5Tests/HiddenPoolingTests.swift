@@ -1,3 +1,4 @@
+import CourseTesting
 import Lesson1
 import Lesson5
 import TensorCore
@@ -95,17 +96,7 @@ private struct HiddenPoolingCase {
     }
 
     func numericGradient(_ path: WritableKeyPath<HiddenPoolingCase, [Double]>) -> [Double] {
-        var probe = self
-        let epsilon = 1e-6
-        return self[keyPath: path].indices.map { i in
-            let saved = probe[keyPath: path][i]
-            probe[keyPath: path][i] = saved + epsilon
-            let plus = loss(probe)
-            probe[keyPath: path][i] = saved - epsilon
-            let minus = loss(probe)
-            probe[keyPath: path][i] = saved
-            return (plus - minus) / (2 * epsilon)
-        }
+        centredDifferences(of: self, at: path, loss: loss)
     }
 
     var studentPooling: SequencePooling<Double> {
