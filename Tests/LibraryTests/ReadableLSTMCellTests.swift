@@ -5,7 +5,7 @@
 //
 // Shapes: B batch, E input size, H hidden size; ⊙ is `*`, σ(x) is `x.sigmoid()`.
 
-#if canImport(Lesson3)
+#if COURSE_HAS_LESSON3
 import CourseTesting
 import Lesson3
 import TensorCore
