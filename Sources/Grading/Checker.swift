@@ -27,16 +27,8 @@ public struct Checker {
         console.print(console.bold("LSTMs from scratch, in Swift") + " — checking your exercises in Exercises/"
             + (lesson.map { "Lesson\($0)" } ?? ""))
         let runner = TestRunner(workspace: workspace, spec: .track(.exercises), jobs: jobs, defaultTimeLimit: defaultTimeLimit)
-        console.progress("building the exercises track (the first build takes a few minutes)")
-        let build = try runner.build { console.progress("building: \($0)") }
-        console.clearProgress()
-        guard build.succeeded else {
-            console.print(console.red("Your exercises do not compile yet.") + " The compiler says:")
-            console.print(indented(build.errors(root: workspace.root), "  "))
-            console.print()
-            console.print("Fix the first error, then run this again.")
-            return false
-        }
+        guard try runner.buildExercises(progress: "building the exercises track (the first build takes a few minutes)",
+                                        advice: "Fix the first error, then run this again.", console: console) else { return false }
 
         var done = 0
         let run = try runner.runLessons(selected) { result in
@@ -103,5 +95,23 @@ public struct Checker {
             return console.green("Lesson \(lesson) is done.") + " Watch it run: make lesson\(lesson). Next: make check LESSON=\(lesson + 1)."
         }
         return console.green("Every test passes.") + " Run the walkthroughs (make lesson1 ...) and try `make grade`."
+    }
+}
+
+extension TestRunner {
+    /// Builds the student's exercises; when they do not compile, prints the compiler's errors
+    /// and `advice`, and returns false.
+    func buildExercises(progress: String, advice: String, console: Console) throws -> Bool {
+        console.progress(progress)
+        let build = try self.build { console.progress("building: \($0)") }
+        console.clearProgress()
+        guard build.succeeded else {
+            console.print(console.red("Your exercises do not compile yet.") + " The compiler says:")
+            console.print(indented(build.errors(root: workspace.root), "  "))
+            console.print()
+            console.print(advice)
+            return false
+        }
+        return true
     }
 }

@@ -38,16 +38,8 @@ public struct HintCommand {
         }
 
         let runner = TestRunner(workspace: workspace, spec: .track(.exercises), jobs: jobs, defaultTimeLimit: defaultTimeLimit)
-        console.progress("building your exercises")
-        let build = try runner.build { console.progress("building: \($0)") }
-        console.clearProgress()
-        guard build.succeeded else {
-            console.print(console.red("Your exercises do not compile yet.") + " The compiler says:")
-            console.print(indented(build.errors(root: workspace.root), "  "))
-            console.print()
-            console.print("The first error is the hint: fix it, then run make hint again.")
-            return false
-        }
+        guard try runner.buildExercises(progress: "building your exercises",
+                                        advice: "The first error is the hint: fix it, then run make hint again.", console: console) else { return false }
         // The graded tests in lesson order, a few at a time, until one does not pass.
         let graded = try runner.gradedTests(lessons: selected)
         let ordered = selected.flatMap { graded.tests[$0] ?? [] }
