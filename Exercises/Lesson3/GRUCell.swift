@@ -12,14 +12,11 @@
 // that is where PyTorch (and cuDNN) differ from the original paper, and why the two
 // pre-activations a and b are kept apart instead of summed as in the LSTM.
 //
-// Backward, given dh' = ∂L/∂h' [B, H]:
-//     dn = dh' ⊙ (1 - z),   dz = dh' ⊙ (h - n),   dh (direct) = dh' ⊙ z
-//     dn̂ = dn ⊙ (1 - n²)                              through tanh
-//     dr = dn̂ ⊙ b_n
-//     dA = [dr ⊙ r(1-r) | dz ⊙ z(1-z) | dn̂]            dGatesIH  [B, 3H]   (∂L/∂a)
-//     dB = [dr ⊙ r(1-r) | dz ⊙ z(1-z) | dn̂ ⊙ r]        dGatesHH  [B, 3H]   (∂L/∂b)
-//     dx = dA W_ih,  dh = dB W_hh + dh' ⊙ z
-//     dW_ih = dAᵀ x,  dW_hh = dBᵀ h,  db_ih = Σ_rows dA,  db_hh = Σ_rows dB
+// Backward (section 9): you derive it, as section 4 does for the LSTM. In and out:
+//     in   dh' = ∂L/∂h'                                [B, H]
+//     out  dx [B, E], dh [B, H] (two paths: through W_hh and directly through z ⊙ h),
+//          dW_ih [3H, E], dW_hh [3H, H], db_ih [3H], db_hh [3H]
+//     on the way: ∂L/∂a and ∂L/∂b, [B, 3H] each, columns r | z | n
 
 import TensorCore
 
@@ -81,6 +78,13 @@ public struct GRUCell<T: TensorScalar>: Sendable {
             self.gates = gates
             self.hiddenN = hiddenN
         }
+
+        /// The reset gate r, columns 0..<H of `gates` [B, H].
+        public var r: Tensor<T> { gates.columns(0..<h.cols) }
+        /// The update gate z, columns H..<2H [B, H].
+        public var z: Tensor<T> { gates.columns(h.cols..<2 * h.cols) }
+        /// The new gate n, columns 2H..<3H [B, H].
+        public var n: Tensor<T> { gates.columns(2 * h.cols..<3 * h.cols) }
     }
 
     /// One step. x: [B, E], h: [B, H] -> h' [B, H].

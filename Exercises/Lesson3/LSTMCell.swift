@@ -1,9 +1,9 @@
 // Your copy of Solutions/Lesson3/LSTMCell.swift (made by `make exercises`): replace each unimplemented(...) line with your code.
 // Lesson 3: the LSTM cell, nn.LSTMCell, one time step for a batch, forward and backward by hand.
 //
-// Shapes: B batch, E input size, H hidden size. ⊙ is the elementwise product, σ the sigmoid.
+// Shapes: B batch, E input size, H hidden size. ⊙ is the elementwise product (`*`), σ the sigmoid.
 //
-// Forward (section 3)
+// Forward (section 3), what you implement in `gates` and `forward`:
 //     gates = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh         [B, 4H]  columns i | f | g | o
 //     i = σ(gates[:, 0H..<1H])                         input gate       [B, H]
 //     f = σ(gates[:, 1H..<2H])                         forget gate      [B, H]
@@ -12,17 +12,13 @@
 //     c' = f ⊙ c + i ⊙ g                               [B, H]
 //     h' = o ⊙ tanh(c')                                [B, H]
 //
-// Backward (sections 4 and 5), given dh' = ∂L/∂h' and dc' = ∂L/∂c' (both [B, H]):
-//     do   = dh' ⊙ tanh(c')
-//     dĉ   = dc' + dh' ⊙ o ⊙ (1 - tanh²(c'))           all the gradient reaching c'
-//     di   = dĉ ⊙ g,  df = dĉ ⊙ c,  dg = dĉ ⊙ i
-//     dc   = dĉ ⊙ f                                     to the previous step
-//     dGates = [di ⊙ i(1-i) | df ⊙ f(1-f) | dg ⊙ (1-g²) | do ⊙ o(1-o)]   [B, 4H]
-//     dx    = dGates W_ih                               [B, 4H]·[4H, E] -> [B, E]
-//     dh    = dGates W_hh                               [B, 4H]·[4H, H] -> [B, H]
-//     dW_ih = dGatesᵀ x                                 [4H, B]·[B, E]  -> [4H, E]
-//     dW_hh = dGatesᵀ h                                 [4H, B]·[B, H]  -> [4H, H]
-//     db_ih = db_hh = Σ_rows dGates                     [4H]
+// Backward (sections 4 and 5): you derive it. What goes in and what comes out:
+//     in   dh' = ∂L/∂h', dc' = ∂L/∂c'                 [B, H] each
+//     cellGradient    -> dĉ, all of ∂L/∂c'            [B, H]
+//     gateGradients   -> dGates = ∂L/∂gates            [B, 4H]  (before σ / tanh), columns i | f | g | o
+//                        dc = ∂L/∂c                    [B, H]   for the previous step
+//     backward        -> dx [B, E], dh [B, H], dc [B, H],
+//                        dW_ih [4H, E], dW_hh [4H, H], db_ih [4H], db_hh [4H]
 //
 // Forward returns a cache that backward takes; the cell keeps nothing between the two calls.
 
@@ -62,6 +58,21 @@ public struct LSTMCell<T: TensorScalar>: Sendable {
             self.gates = gates
             self.tanhC = tanhC
         }
+
+        /// The input gate i, columns 0..<H of `gates` [B, H].
+        public var i: Tensor<T> { gates.columns(0..<tanhC.cols) }
+        /// The forget gate f, columns H..<2H [B, H].
+        public var f: Tensor<T> { gates.columns(tanhC.cols..<2 * tanhC.cols) }
+        /// The cell candidate g, columns 2H..<3H [B, H].
+        public var g: Tensor<T> { gates.columns(2 * tanhC.cols..<3 * tanhC.cols) }
+        /// The output gate o, columns 3H..<4H [B, H].
+        public var o: Tensor<T> { gates.columns(3 * tanhC.cols..<4 * tanhC.cols) }
+    }
+
+    /// The four gates after their nonlinearities, [B, 4H], columns i | f | g | o, for x [B, E]
+    /// and the previous h [B, H] (section 3, the first five lines of the forward pass).
+    public func gates(_ x: Tensor<T>, h: Tensor<T>) -> Tensor<T> {
+        unimplemented("LSTMCell.gates", lesson: 3, see: "section 3")
     }
 
     /// One step. x: [B, E], state.h and state.c: [B, H] -> the new state (h', c') [B, H] each.
@@ -78,12 +89,18 @@ public struct LSTMCell<T: TensorScalar>: Sendable {
         forward(x, state: state).state
     }
 
-    /// The elementwise half of backward (section 4): from dh' and dc' [B, H] to
-    /// dGates = ∂L/∂gates [B, 4H] (with respect to the pre-activations, columns i | f | g | o)
-    /// and dc = ∂L/∂c [B, H] for the previous step.
-    public func gateGradients(dh: Tensor<T>, dc: Tensor<T>, cache: Cache) -> (dGates: Tensor<T>, dc: Tensor<T>) {
+    /// Section 4, the first step of backward: dĉ [B, H], all the gradient of L that reaches c',
+    /// from dh' = ∂L/∂h' and dc' = ∂L/∂c' [B, H] each.
+    public func cellGradient(dh: Tensor<T>, dc: Tensor<T>, cache: Cache) -> Tensor<T> {
         precondition(dh.shape == cache.state.h.shape && dc.shape == cache.state.h.shape,
                      "LSTMCell.backward: dh and dc must be \(cache.state.h.shape) like h, got \(dh.shape) and \(dc.shape)")
+        unimplemented("LSTMCell.cellGradient", lesson: 3, see: "section 4")
+    }
+
+    /// The elementwise half of backward (section 4): from dh' and dc' [B, H] to
+    /// dGates = ∂L/∂gates [B, 4H] (with respect to the pre-activations, columns i | f | g | o)
+    /// and dc = ∂L/∂c [B, H] for the previous step. Starts from `cellGradient`.
+    public func gateGradients(dh: Tensor<T>, dc: Tensor<T>, cache: Cache) -> (dGates: Tensor<T>, dc: Tensor<T>) {
         unimplemented("LSTMCell.gateGradients", lesson: 3, see: "section 4")
     }
 

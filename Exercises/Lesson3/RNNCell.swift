@@ -3,13 +3,8 @@
 //
 // Forward, for x [B, E] and h [B, H]:
 //     h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)      [B, H]
-// Backward, given dh' = ∂L/∂h' [B, H]:
-//     dPre  = dh' ⊙ (1 - h'²)                        [B, H]   through tanh, using its output
-//     dx    = dPre W_ih                               [B, H]·[H, E] -> [B, E]
-//     dh    = dPre W_hh                               [B, H]·[H, H] -> [B, H]
-//     dW_ih = dPreᵀ x                                 [H, E]
-//     dW_hh = dPreᵀ h                                 [H, H]
-//     db_ih = db_hh = Σ_rows dPre                     [H]
+// Backward, from dh' = ∂L/∂h' [B, H], derived as in sections 4 and 5:
+//     dx [B, E], dh [B, H], dW_ih [H, E], dW_hh [H, H], db_ih [H], db_hh [H]
 //
 // The same shape as the LSTM with one "gate" and no cell state: h is multiplied by W_hh at
 // every step, which is why its gradients vanish or explode over long sequences (Lesson 4).

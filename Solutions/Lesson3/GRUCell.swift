@@ -11,14 +11,11 @@
 // that is where PyTorch (and cuDNN) differ from the original paper, and why the two
 // pre-activations a and b are kept apart instead of summed as in the LSTM.
 //
-// Backward, given dh' = ∂L/∂h' [B, H]:
-//     dn = dh' ⊙ (1 - z),   dz = dh' ⊙ (h - n),   dh (direct) = dh' ⊙ z
-//     dn̂ = dn ⊙ (1 - n²)                              through tanh
-//     dr = dn̂ ⊙ b_n
-//     dA = [dr ⊙ r(1-r) | dz ⊙ z(1-z) | dn̂]            dGatesIH  [B, 3H]   (∂L/∂a)
-//     dB = [dr ⊙ r(1-r) | dz ⊙ z(1-z) | dn̂ ⊙ r]        dGatesHH  [B, 3H]   (∂L/∂b)
-//     dx = dA W_ih,  dh = dB W_hh + dh' ⊙ z
-//     dW_ih = dAᵀ x,  dW_hh = dBᵀ h,  db_ih = Σ_rows dA,  db_hh = Σ_rows dB
+// Backward (section 9): you derive it, as section 4 does for the LSTM. In and out:
+//     in   dh' = ∂L/∂h'                                [B, H]
+//     out  dx [B, E], dh [B, H] (two paths: through W_hh and directly through z ⊙ h),
+//          dW_ih [3H, E], dW_hh [3H, H], db_ih [3H], db_hh [3H]
+//     on the way: ∂L/∂a and ∂L/∂b, [B, 3H] each, columns r | z | n
 
 import TensorCore
 
@@ -80,6 +77,13 @@ public struct GRUCell<T: TensorScalar>: Sendable {
             self.gates = gates
             self.hiddenN = hiddenN
         }
+
+        /// The reset gate r, columns 0..<H of `gates` [B, H].
+        public var r: Tensor<T> { gates.columns(0..<h.cols) }
+        /// The update gate z, columns H..<2H [B, H].
+        public var z: Tensor<T> { gates.columns(h.cols..<2 * h.cols) }
+        /// The new gate n, columns 2H..<3H [B, H].
+        public var n: Tensor<T> { gates.columns(2 * h.cols..<3 * h.cols) }
     }
 
     /// One step. x: [B, E], h: [B, H] -> h' [B, H].
@@ -89,28 +93,15 @@ public struct GRUCell<T: TensorScalar>: Sendable {
         precondition(h.shape == [x.shape[0], hiddenSize],
                      "GRUCell.forward: h must be [\(x.shape[0]), \(hiddenSize)] (B from x), got \(h.shape)")
         // BEGIN SOLUTION: GRUCell.forward (section 9)
-        let (batch, hs) = (x.shape[0], hiddenSize)
-        var a = Tensor<T>.zeros([batch, 3 * hs]).addingRow(parameters.biasIH)
-        gemm(x, parameters.weightIH, transposeB: true, into: &a)     // a = x W_ihᵀ + b_ih
-        var b = Tensor<T>.zeros([batch, 3 * hs]).addingRow(parameters.biasHH)
-        gemm(h, parameters.weightHH, transposeB: true, into: &b)     // b = h W_hhᵀ + b_hh
-        var gates = Tensor<T>.zeros([batch, 3 * hs])
-        var hiddenN = Tensor<T>.zeros([batch, hs])
-        var hNext = Tensor<T>.zeros([batch, hs])
-        for row in 0..<batch {
-            for j in 0..<hs {
-                let r = sigmoid(a[row, j] + b[row, j])
-                let z = sigmoid(a[row, hs + j] + b[row, hs + j])
-                let bn = b[row, 2 * hs + j]
-                let n = T.tanh(a[row, 2 * hs + j] + r * bn)
-                gates[row, j] = r
-                gates[row, hs + j] = z
-                gates[row, 2 * hs + j] = n
-                hiddenN[row, j] = bn
-                hNext[row, j] = (1 - z) * n + z * h[row, j]
-            }
-        }
-        return (hNext, Cache(x: x, h: h, gates: gates, hiddenN: hiddenN))
+        let H = hiddenSize
+        let a = matmul(x, parameters.weightIH, transposeB: true).addingRow(parameters.biasIH)   // [B, 3H]
+        let b = matmul(h, parameters.weightHH, transposeB: true).addingRow(parameters.biasHH)   // [B, 3H]
+        let r = (a.columns(0..<H) + b.columns(0..<H)).sigmoid()
+        let z = (a.columns(H..<2 * H) + b.columns(H..<2 * H)).sigmoid()
+        let bn = b.columns(2 * H..<3 * H)                               // b_n, bias included
+        let n = (a.columns(2 * H..<3 * H) + r * bn).tanh()
+        let hNext = (1 - z) * n + z * h                                 // [B, H]
+        return (hNext, Cache(x: x, h: h, gates: concatColumns([r, z, n]), hiddenN: bn))
         // END SOLUTION
     }
 
@@ -124,35 +115,18 @@ public struct GRUCell<T: TensorScalar>: Sendable {
     public func backward(dh: Tensor<T>, cache: Cache) -> (dx: Tensor<T>, dh: Tensor<T>, grads: GRUParameters<T>) {
         precondition(dh.shape == cache.h.shape, "GRUCell.backward: dh must be \(cache.h.shape) like h, got \(dh.shape)")
         // BEGIN SOLUTION: GRUCell.backward (section 9)
-        let (batch, hs) = (cache.x.shape[0], hiddenSize)
-        var dGatesIH = Tensor<T>.zeros([batch, 3 * hs])   // ∂L/∂a
-        var dGatesHH = Tensor<T>.zeros([batch, 3 * hs])   // ∂L/∂b
-        var dhPrev = Tensor<T>.zeros([batch, hs])
-        for row in 0..<batch {
-            for j in 0..<hs {
-                let r = cache.gates[row, j], z = cache.gates[row, hs + j], n = cache.gates[row, 2 * hs + j]
-                let dhj = dh[row, j]
-                // h' = (1 - z) ⊙ n + z ⊙ h
-                let dn = dhj * (1 - z)
-                let dz = dhj * (cache.h[row, j] - n)
-                dhPrev[row, j] = dhj * z                         // the direct path; W_hh's is added below
-                // n = tanh(a_n + r ⊙ b_n)
-                let dnPre = dn * (1 - n * n)
-                let dr = dnPre * cache.hiddenN[row, j]
-                let drPre = dr * r * (1 - r)
-                let dzPre = dz * z * (1 - z)
-                dGatesIH[row, j] = drPre
-                dGatesIH[row, hs + j] = dzPre
-                dGatesIH[row, 2 * hs + j] = dnPre
-                dGatesHH[row, j] = drPre
-                dGatesHH[row, hs + j] = dzPre
-                dGatesHH[row, 2 * hs + j] = dnPre * r            // b_n was scaled by r
-            }
-        }
-        let dx = matmul(dGatesIH, parameters.weightIH)                       // [B, 3H]·[3H, E]
-        gemm(dGatesHH, parameters.weightHH, into: &dhPrev)                    // += [B, 3H]·[3H, H]
+        let (r, z, n, h) = (cache.r, cache.z, cache.n, cache.h)
+        // h' = (1 - z) ⊙ n + z ⊙ h
+        let dn = dh * (1 - z), dz = dh * (h - n)
+        let dnPre = dn * (1 - n * n)                                    // n = tanh(a_n + r ⊙ b_n)
+        let dr = dnPre * cache.hiddenN
+        let (drPre, dzPre) = (dr * r * (1 - r), dz * z * (1 - z))
+        let dGatesIH = concatColumns([drPre, dzPre, dnPre])            // ∂L/∂a [B, 3H]
+        let dGatesHH = concatColumns([drPre, dzPre, dnPre * r])        // ∂L/∂b [B, 3H]: b_n was scaled by r
+        let dx = matmul(dGatesIH, parameters.weightIH)                  // [B, 3H]·[3H, E]
+        let dhPrev = matmul(dGatesHH, parameters.weightHH) + dh * z     // through W_hh, and directly
         let grads = GRUParameters(weightIH: matmul(dGatesIH, transposeA: true, cache.x),   // [3H, E]
-                                  weightHH: matmul(dGatesHH, transposeA: true, cache.h),   // [3H, H]
+                                  weightHH: matmul(dGatesHH, transposeA: true, h),         // [3H, H]
                                   biasIH: dGatesIH.sumRows(), biasHH: dGatesHH.sumRows())  // [3H] each
         return (dx, dhPrev, grads)
         // END SOLUTION

@@ -1,8 +1,8 @@
 // Lesson 3: the LSTM cell, nn.LSTMCell, one time step for a batch, forward and backward by hand.
 //
-// Shapes: B batch, E input size, H hidden size. ⊙ is the elementwise product, σ the sigmoid.
+// Shapes: B batch, E input size, H hidden size. ⊙ is the elementwise product (`*`), σ the sigmoid.
 //
-// Forward (section 3)
+// Forward (section 3), what you implement in `gates` and `forward`:
 //     gates = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh         [B, 4H]  columns i | f | g | o
 //     i = σ(gates[:, 0H..<1H])                         input gate       [B, H]
 //     f = σ(gates[:, 1H..<2H])                         forget gate      [B, H]
@@ -11,17 +11,13 @@
 //     c' = f ⊙ c + i ⊙ g                               [B, H]
 //     h' = o ⊙ tanh(c')                                [B, H]
 //
-// Backward (sections 4 and 5), given dh' = ∂L/∂h' and dc' = ∂L/∂c' (both [B, H]):
-//     do   = dh' ⊙ tanh(c')
-//     dĉ   = dc' + dh' ⊙ o ⊙ (1 - tanh²(c'))           all the gradient reaching c'
-//     di   = dĉ ⊙ g,  df = dĉ ⊙ c,  dg = dĉ ⊙ i
-//     dc   = dĉ ⊙ f                                     to the previous step
-//     dGates = [di ⊙ i(1-i) | df ⊙ f(1-f) | dg ⊙ (1-g²) | do ⊙ o(1-o)]   [B, 4H]
-//     dx    = dGates W_ih                               [B, 4H]·[4H, E] -> [B, E]
-//     dh    = dGates W_hh                               [B, 4H]·[4H, H] -> [B, H]
-//     dW_ih = dGatesᵀ x                                 [4H, B]·[B, E]  -> [4H, E]
-//     dW_hh = dGatesᵀ h                                 [4H, B]·[B, H]  -> [4H, H]
-//     db_ih = db_hh = Σ_rows dGates                     [4H]
+// Backward (sections 4 and 5): you derive it. What goes in and what comes out:
+//     in   dh' = ∂L/∂h', dc' = ∂L/∂c'                 [B, H] each
+//     cellGradient    -> dĉ, all of ∂L/∂c'            [B, H]
+//     gateGradients   -> dGates = ∂L/∂gates            [B, 4H]  (before σ / tanh), columns i | f | g | o
+//                        dc = ∂L/∂c                    [B, H]   for the previous step
+//     backward        -> dx [B, E], dh [B, H], dc [B, H],
+//                        dW_ih [4H, E], dW_hh [4H, H], db_ih [4H], db_hh [4H]
 //
 // Forward returns a cache that backward takes; the cell keeps nothing between the two calls.
 
@@ -61,6 +57,30 @@ public struct LSTMCell<T: TensorScalar>: Sendable {
             self.gates = gates
             self.tanhC = tanhC
         }
+
+        /// The input gate i, columns 0..<H of `gates` [B, H].
+        public var i: Tensor<T> { gates.columns(0..<tanhC.cols) }
+        /// The forget gate f, columns H..<2H [B, H].
+        public var f: Tensor<T> { gates.columns(tanhC.cols..<2 * tanhC.cols) }
+        /// The cell candidate g, columns 2H..<3H [B, H].
+        public var g: Tensor<T> { gates.columns(2 * tanhC.cols..<3 * tanhC.cols) }
+        /// The output gate o, columns 3H..<4H [B, H].
+        public var o: Tensor<T> { gates.columns(3 * tanhC.cols..<4 * tanhC.cols) }
+    }
+
+    /// The four gates after their nonlinearities, [B, 4H], columns i | f | g | o, for x [B, E]
+    /// and the previous h [B, H] (section 3, the first five lines of the forward pass).
+    public func gates(_ x: Tensor<T>, h: Tensor<T>) -> Tensor<T> {
+        // BEGIN SOLUTION: LSTMCell.gates (section 3)
+        let H = hiddenSize
+        let pre = (matmul(x, parameters.weightIH, transposeB: true) + matmul(h, parameters.weightHH, transposeB: true))
+            .addingRow(parameters.biasIH + parameters.biasHH)         // [B, 4H]
+        let i = pre.columns(0..<H).sigmoid()
+        let f = pre.columns(H..<2 * H).sigmoid()
+        let g = pre.columns(2 * H..<3 * H).tanh()
+        let o = pre.columns(3 * H..<4 * H).sigmoid()
+        return concatColumns([i, f, g, o])                             // [B, 4H]
+        // END SOLUTION
     }
 
     /// One step. x: [B, E], state.h and state.c: [B, H] -> the new state (h', c') [B, H] each.
@@ -70,46 +90,13 @@ public struct LSTMCell<T: TensorScalar>: Sendable {
         precondition(state.h.shape == [x.shape[0], hiddenSize],
                      "LSTMCell.forward: state must be [\(x.shape[0]), \(hiddenSize)] (B from x), got h \(state.h.shape)")
         // BEGIN SOLUTION: LSTMCell.forward (section 3)
-        let (b, h) = (x.shape[0], hiddenSize)
-        // Both biases first, then both matrix products accumulate on top (beta = 1).
-        let bias = parameters.biasIH + parameters.biasHH             // [4H]
-        var gates = Tensor<T>.zeros([b, 4 * h]).addingRow(bias)       // [B, 4H]
-        gemm(x, parameters.weightIH, transposeB: true, into: &gates)       // += x W_ihᵀ
-        gemm(state.h, parameters.weightHH, transposeB: true, into: &gates) // += h W_hhᵀ
-
-        var cNext = Tensor<T>.zeros([b, h])
-        var tanhC = Tensor<T>.zeros([b, h])
-        var hNext = Tensor<T>.zeros([b, h])
-        gates.withUnsafeMutableBufferPointer { g in
-            state.c.withUnsafeBufferPointer { c in
-                cNext.withUnsafeMutableBufferPointer { cn in
-                    tanhC.withUnsafeMutableBufferPointer { tc in
-                        hNext.withUnsafeMutableBufferPointer { hn in
-                            for row in 0..<b {
-                                let gRow = row * 4 * h, sRow = row * h
-                                for j in 0..<h {
-                                    // Overwrite each pre-activation with its gate's value: backward
-                                    // needs the activations, never the pre-activations.
-                                    let iGate = sigmoid(g[gRow + j])
-                                    let fGate = sigmoid(g[gRow + h + j])
-                                    let gGate = T.tanh(g[gRow + 2 * h + j])
-                                    let oGate = sigmoid(g[gRow + 3 * h + j])
-                                    g[gRow + j] = iGate
-                                    g[gRow + h + j] = fGate
-                                    g[gRow + 2 * h + j] = gGate
-                                    g[gRow + 3 * h + j] = oGate
-                                    let cj = fGate * c[sRow + j] + iGate * gGate
-                                    let t = T.tanh(cj)
-                                    cn[sRow + j] = cj
-                                    tc[sRow + j] = t
-                                    hn[sRow + j] = oGate * t
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let gates = self.gates(x, h: state.h)                          // [B, 4H]  i | f | g | o
+        let H = hiddenSize
+        let (i, f, g, o) = (gates.columns(0..<H), gates.columns(H..<2 * H),
+                            gates.columns(2 * H..<3 * H), gates.columns(3 * H..<4 * H))
+        let cNext = f * state.c + i * g                                // [B, H]
+        let tanhC = cNext.tanh()
+        let hNext = o * tanhC                                          // [B, H]
         return (LSTMState(h: hNext, c: cNext), Cache(x: x, state: state, gates: gates, tanhC: tanhC))
         // END SOLUTION
     }
@@ -119,54 +106,30 @@ public struct LSTMCell<T: TensorScalar>: Sendable {
         forward(x, state: state).state
     }
 
-    /// The elementwise half of backward (section 4): from dh' and dc' [B, H] to
-    /// dGates = ∂L/∂gates [B, 4H] (with respect to the pre-activations, columns i | f | g | o)
-    /// and dc = ∂L/∂c [B, H] for the previous step.
-    public func gateGradients(dh: Tensor<T>, dc: Tensor<T>, cache: Cache) -> (dGates: Tensor<T>, dc: Tensor<T>) {
+    /// Section 4, the first step of backward: dĉ [B, H], all the gradient of L that reaches c',
+    /// from dh' = ∂L/∂h' and dc' = ∂L/∂c' [B, H] each.
+    public func cellGradient(dh: Tensor<T>, dc: Tensor<T>, cache: Cache) -> Tensor<T> {
         precondition(dh.shape == cache.state.h.shape && dc.shape == cache.state.h.shape,
                      "LSTMCell.backward: dh and dc must be \(cache.state.h.shape) like h, got \(dh.shape) and \(dc.shape)")
+        // BEGIN SOLUTION: LSTMCell.cellGradient (section 4)
+        let tanhC = cache.tanhC                                        // tanh(c') [B, H]
+        return dc + dh * cache.o * (1 - tanhC * tanhC)
+        // END SOLUTION
+    }
+
+    /// The elementwise half of backward (section 4): from dh' and dc' [B, H] to
+    /// dGates = ∂L/∂gates [B, 4H] (with respect to the pre-activations, columns i | f | g | o)
+    /// and dc = ∂L/∂c [B, H] for the previous step. Starts from `cellGradient`.
+    public func gateGradients(dh: Tensor<T>, dc: Tensor<T>, cache: Cache) -> (dGates: Tensor<T>, dc: Tensor<T>) {
         // BEGIN SOLUTION: LSTMCell.gateGradients (section 4)
-        let (b, h) = (cache.x.shape[0], hiddenSize)
-        var dGates = Tensor<T>.zeros([b, 4 * h])
-        var dcPrev = Tensor<T>.zeros([b, h])
-        cache.gates.withUnsafeBufferPointer { g in
-            cache.tanhC.withUnsafeBufferPointer { tc in
-                cache.state.c.withUnsafeBufferPointer { c in
-                    dh.withUnsafeBufferPointer { dhp in
-                        dc.withUnsafeBufferPointer { dcp in
-                            dGates.withUnsafeMutableBufferPointer { dg in
-                                dcPrev.withUnsafeMutableBufferPointer { dcOut in
-                                    for row in 0..<b {
-                                        let gRow = row * 4 * h, sRow = row * h
-                                        for j in 0..<h {
-                                            let iGate = g[gRow + j], fGate = g[gRow + h + j]
-                                            let gGate = g[gRow + 2 * h + j], oGate = g[gRow + 3 * h + j]
-                                            let t = tc[sRow + j], dhj = dhp[sRow + j]
-                                            // h' = o ⊙ tanh(c'): the output gate sees tanh(c'), and
-                                            // c' gets dh' through o and tanh's derivative 1 - tanh².
-                                            let dO = dhj * t
-                                            let dCell = dcp[sRow + j] + dhj * oGate * (1 - t * t)
-                                            // c' = f ⊙ c + i ⊙ g: each factor gets the other one.
-                                            let dI = dCell * gGate
-                                            let dF = dCell * c[sRow + j]
-                                            let dG = dCell * iGate
-                                            dcOut[sRow + j] = dCell * fGate
-                                            // Through the nonlinearities, using their outputs:
-                                            // σ' = σ(1 - σ), tanh' = 1 - tanh².
-                                            dg[gRow + j] = dI * iGate * (1 - iGate)
-                                            dg[gRow + h + j] = dF * fGate * (1 - fGate)
-                                            dg[gRow + 2 * h + j] = dG * (1 - gGate * gGate)
-                                            dg[gRow + 3 * h + j] = dO * oGate * (1 - oGate)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return (dGates, dcPrev)
+        let (i, f, g, o, c) = (cache.i, cache.f, cache.g, cache.o, cache.state.c)
+        let dCell = cellGradient(dh: dh, dc: dc, cache: cache)        // dĉ [B, H]
+        // c' = f ⊙ c + i ⊙ g: each factor's gradient is dĉ times the other factor.
+        let dI = dCell * g, dF = dCell * c, dG = dCell * i
+        let dO = dh * cache.tanhC                                      // h' = o ⊙ tanh(c')
+        // Through σ and tanh, from their outputs: σ' = σ(1 - σ), tanh' = 1 - tanh².
+        let dGates = concatColumns([dI * i * (1 - i), dF * f * (1 - f), dG * (1 - g * g), dO * o * (1 - o)])
+        return (dGates, dCell * f)                                     // [B, 4H], [B, H]
         // END SOLUTION
     }
 

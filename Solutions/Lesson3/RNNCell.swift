@@ -2,13 +2,8 @@
 //
 // Forward, for x [B, E] and h [B, H]:
 //     h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)      [B, H]
-// Backward, given dh' = ∂L/∂h' [B, H]:
-//     dPre  = dh' ⊙ (1 - h'²)                        [B, H]   through tanh, using its output
-//     dx    = dPre W_ih                               [B, H]·[H, E] -> [B, E]
-//     dh    = dPre W_hh                               [B, H]·[H, H] -> [B, H]
-//     dW_ih = dPreᵀ x                                 [H, E]
-//     dW_hh = dPreᵀ h                                 [H, H]
-//     db_ih = db_hh = Σ_rows dPre                     [H]
+// Backward, from dh' = ∂L/∂h' [B, H], derived as in sections 4 and 5:
+//     dx [B, E], dh [B, H], dW_ih [H, E], dW_hh [H, H], db_ih [H], db_hh [H]
 //
 // The same shape as the LSTM with one "gate" and no cell state: h is multiplied by W_hh at
 // every step, which is why its gradients vanish or explode over long sequences (Lesson 4).
@@ -78,9 +73,8 @@ public struct RNNCell<T: TensorScalar>: Sendable {
         precondition(h.shape == [x.shape[0], hiddenSize],
                      "RNNCell.forward: h must be [\(x.shape[0]), \(hiddenSize)] (B from x), got \(h.shape)")
         // BEGIN SOLUTION: RNNCell.forward (section 8)
-        var pre = Tensor<T>.zeros([x.shape[0], hiddenSize]).addingRow(parameters.biasIH + parameters.biasHH)
-        gemm(x, parameters.weightIH, transposeB: true, into: &pre)   // += x W_ihᵀ
-        gemm(h, parameters.weightHH, transposeB: true, into: &pre)   // += h W_hhᵀ
+        let pre = (matmul(x, parameters.weightIH, transposeB: true) + matmul(h, parameters.weightHH, transposeB: true))
+            .addingRow(parameters.biasIH + parameters.biasHH)           // [B, H]
         let hNext = pre.tanh()
         return (hNext, Cache(x: x, h: h, hNext: hNext))
         // END SOLUTION

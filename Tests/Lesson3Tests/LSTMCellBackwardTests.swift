@@ -12,18 +12,35 @@ final class LSTMCellBackwardTests: XCTestCase {
 
     private typealias Gates = LSTMParameters<Double>
 
-    private func run(_ c: LSTMCase) -> (cache: LSTMCell<Double>.Cache, dx: Tensor<Double>, dState: LSTMState<Double>, grads: LSTMParameters<Double>) {
+    private func run(_ c: LSTMCase) -> (dx: Tensor<Double>, dState: LSTMState<Double>, grads: LSTMParameters<Double>) {
         let (_, cache) = c.cell.forward(c.x, state: c.state)
-        let (dx, dState, grads) = c.cell.backward(dh: c.upstream.h, dc: c.upstream.c, cache: cache)
-        return (cache, dx, dState, grads)
+        return c.cell.backward(dh: c.upstream.h, dc: c.upstream.c, cache: cache)
+    }
+
+    func testLSTMCellBackward_cellGradient() throws {
+        for c in try LSTMCase.all() {
+            let (_, cache) = c.cell.forward(c.x, state: c.state)
+            let dCell = c.cell.cellGradient(dh: c.upstream.h, dc: c.upstream.c, cache: cache)
+            if let line = try c.diagnosis().diagnose(.dCell, got: dCell) {
+                XCTFail("\(c.name): \(line)")
+            }
+        }
     }
 
     func testLSTMCellBackward_dGates() throws {
         for c in try LSTMCase.all() {
             let (_, cache) = c.cell.forward(c.x, state: c.state)
             let (dGates, _) = c.cell.gateGradients(dh: c.upstream.h, dc: c.upstream.c, cache: cache)
+            let diagnosis = try c.diagnosis()
+            guard let line = diagnosis.diagnose(.dGates, got: dGates) else { continue }
+            let dCell = c.cell.cellGradient(dh: c.upstream.h, dc: c.upstream.c, cache: cache)
+            if diagnosis.diagnose(.dCell, got: dCell) != nil {
+                XCTFail("\(c.name): dGates is wrong, and this follows from dĉ above "
+                        + "(testLSTMCellBackward_cellGradient). Fix cellGradient first.")
+                return
+            }
             assertCloseByGate(dGates, try c.fixture.tensor("dgates"), gates: Gates.self, hiddenSize: c.cell.hiddenSize,
-                              axis: .columns, tolerance: Tolerance.double, "\(c.name) dGates = ∂L/∂(pre-activation gates)")
+                              axis: .columns, tolerance: Tolerance.double, "\(c.name): \(line).\n  dGates")
         }
     }
 
@@ -31,65 +48,67 @@ final class LSTMCellBackwardTests: XCTestCase {
         for c in try LSTMCase.all() {
             let (_, cache) = c.cell.forward(c.x, state: c.state)
             let (_, dc) = c.cell.gateGradients(dh: c.upstream.h, dc: c.upstream.c, cache: cache)
-            assertClose(dc, try c.fixture.tensor("dc"), tolerance: Tolerance.double,
-                        "\(c.name) dc from gateGradients (= (dc' + dh'⊙o⊙(1 - tanh²c'))⊙f)")
+            if let line = try c.diagnosis().diagnose(.dc, got: dc) {
+                XCTFail("\(c.name): gateGradients' \(line)")
+            }
         }
     }
 
     func testLSTMCellBackward_dx() throws {
         for c in try LSTMCase.all() {
-            let r = run(c)
-            assertClose(r.dx, try c.fixture.tensor("dx"), tolerance: Tolerance.double, "\(c.name) dx = dGates·W_ih",
-                        diagnosis: { lstmDGatesDiagnosis(c, cache: r.cache) })
+            if let line = try c.followsFromDGates("dx") { XCTFail(line); return }
+            assertClose(run(c).dx, try c.fixture.tensor("dx"), tolerance: Tolerance.double,
+                        "\(c.name) dx (dGates is right, so look at the matrix products of section 5)")
         }
     }
 
     func testLSTMCellBackward_dh() throws {
         for c in try LSTMCase.all() {
-            let r = run(c)
-            assertClose(r.dState.h, try c.fixture.tensor("dh"), tolerance: Tolerance.double, "\(c.name) dh = dGates·W_hh",
-                        diagnosis: { lstmDGatesDiagnosis(c, cache: r.cache) })
+            if let line = try c.followsFromDGates("dh") { XCTFail(line); return }
+            assertClose(run(c).dState.h, try c.fixture.tensor("dh"), tolerance: Tolerance.double,
+                        "\(c.name) dh (dGates is right, so look at the matrix products of section 5)")
         }
     }
 
     func testLSTMCellBackward_dc() throws {
         for c in try LSTMCase.all() {
-            let r = run(c)
-            assertClose(r.dState.c, try c.fixture.tensor("dc"), tolerance: Tolerance.double,
-                        "\(c.name) dState.c (= (dc' + dh'⊙o⊙(1 - tanh²c'))⊙f)",
-                        diagnosis: { lstmDGatesDiagnosis(c, cache: r.cache) })
+            let (_, cache) = c.cell.forward(c.x, state: c.state)
+            let (_, dc) = c.cell.gateGradients(dh: c.upstream.h, dc: c.upstream.c, cache: cache)
+            if try c.diagnosis().diagnose(.dc, got: dc) != nil {
+                XCTFail("\(c.name): dState.c is wrong, and this follows from gateGradients' dc above "
+                        + "(testLSTMCellBackward_gateGradientsDc). Fix it there first.")
+                return
+            }
+            assertClose(run(c).dState.c, try c.fixture.tensor("dc"), tolerance: Tolerance.double,
+                        "\(c.name) dState.c (gateGradients' dc is right: does backward pass it on?)")
         }
     }
 
     func testLSTMCellBackward_dWih() throws {
-        for c in try LSTMCase.all() {
-            assertCloseByGate(run(c).grads.weightIH, try c.fixture.tensor("dweight_ih"), gates: Gates.self,
-                              hiddenSize: c.cell.hiddenSize, axis: .rows, tolerance: Tolerance.double,
-                              "\(c.name) dW_ih = dGatesᵀ·x")
-        }
+        try checkParameterGradient("dW_ih", \.weightIH, key: "dweight_ih")
     }
 
     func testLSTMCellBackward_dWhh() throws {
-        for c in try LSTMCase.all() {
-            assertCloseByGate(run(c).grads.weightHH, try c.fixture.tensor("dweight_hh"), gates: Gates.self,
-                              hiddenSize: c.cell.hiddenSize, axis: .rows, tolerance: Tolerance.double,
-                              "\(c.name) dW_hh = dGatesᵀ·h")
-        }
+        try checkParameterGradient("dW_hh", \.weightHH, key: "dweight_hh")
     }
 
     func testLSTMCellBackward_dbih() throws {
-        for c in try LSTMCase.all() {
-            assertCloseByGate(run(c).grads.biasIH, try c.fixture.tensor("dbias_ih"), gates: Gates.self,
-                              hiddenSize: c.cell.hiddenSize, axis: .rows, tolerance: Tolerance.double,
-                              "\(c.name) db_ih = Σ_rows dGates")
-        }
+        try checkParameterGradient("db_ih", \.biasIH, key: "dbias_ih")
     }
 
     func testLSTMCellBackward_dbhh() throws {
+        try checkParameterGradient("db_hh", \.biasHH, key: "dbias_hh")
+    }
+
+    /// One parameter's gradient, gate block by gate block; one line when dGates is already wrong.
+    private func checkParameterGradient(_ name: String, _ keyPath: KeyPath<LSTMParameters<Double>, Tensor<Double>>,
+                                        key: String, file: StaticString = #filePath, line: UInt = #line) throws {
         for c in try LSTMCase.all() {
-            assertCloseByGate(run(c).grads.biasHH, try c.fixture.tensor("dbias_hh"), gates: Gates.self,
+            if let follows = try c.followsFromDGates(name) { XCTFail(follows, file: file, line: line); return }
+            assertCloseByGate(run(c).grads[keyPath: keyPath], try c.fixture.tensor(key), gates: Gates.self,
                               hiddenSize: c.cell.hiddenSize, axis: .rows, tolerance: Tolerance.double,
-                              "\(c.name) db_hh = Σ_rows dGates")
+                              "\(c.name) \(name) (dGates is right, so look at the matrix products of section 5)",
+                              file: file, line: line)
         }
     }
 

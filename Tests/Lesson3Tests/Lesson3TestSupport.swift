@@ -41,6 +41,32 @@ struct LSTMCase {
     }
 
     static func all() throws -> [LSTMCase] { try cellShapes.map(LSTMCase.init) }
+
+    /// Names the mistake behind a wrong dĉ, dGates or dc, from PyTorch's forward values.
+    func diagnosis() throws -> LSTMBackwardDiagnosis {
+        LSTMBackwardDiagnosis(values: LSTMStepValues(gates: try fixture.tensor("gates"), c: state.c,
+                                                     cNext: try fixture.tensor("c_next"),
+                                                     dhNext: upstream.h, dcNext: upstream.c),
+                              tolerance: Tolerance.double)
+    }
+
+    /// One line when the student's dGates is wrong: the tensor a test checks is computed from it,
+    /// so its failure follows from that one; nil when dGates is right.
+    func followsFromDGates(_ tensor: String) throws -> String? {
+        let (_, cache) = cell.forward(x, state: state)
+        let (dGates, _) = cell.gateGradients(dh: upstream.h, dc: upstream.c, cache: cache)
+        guard let line = try diagnosis().diagnose(.dGates, got: dGates) else { return nil }
+        return "\(name): \(tensor) is wrong, and this follows from dGates above "
+            + "(testLSTMCellBackward_dGates: \(line)). Fix gateGradients first."
+    }
+
+    /// One line when the student's `gates` step is wrong: every forward output follows from it.
+    func followsFromGates(_ tensor: String) throws -> String? {
+        let gates = cell.gates(x, h: state.h)
+        let c = compare("gates", got: gates, expected: try fixture.tensor("gates"), tolerance: Tolerance.double)
+        return c.ok ? nil : "\(name): \(tensor) is wrong, and this follows from the gates above "
+            + "(testLSTMCellForward_gates). Fix LSTMCell.gates first."
+    }
 }
 
 /// A fixture for RNNCell or GRUCell: x, h, Gh and the parameters.
@@ -109,24 +135,6 @@ func assertCloseByGate<P: RecurrentParameters, T: TensorScalar>(
                   file: file, line: line)
 }
 
-/// For tensors without gates (dx, dh, dc): when they are wrong, say whether dGates, which
-/// they are computed from, is already wrong and in which gate.
-func lstmDGatesDiagnosis(_ c: LSTMCase, cache: LSTMCell<Double>.Cache) -> String {
-    guard let expected = try? c.fixture.tensor("dgates") else { return "" }
-    let (dGates, _) = c.cell.gateGradients(dh: c.upstream.h, dc: c.upstream.c, cache: cache)
-    let h = c.cell.hiddenSize
-    var bad: [String] = []
-    for (g, gate) in LSTMParameters<Double>.gateDescriptions.enumerated() {
-        var worst = 0.0
-        for i in 0..<expected.count where (i % expected.cols) / h == g {
-            worst = max(worst, abs(dGates.scalars[i] - expected.scalars[i]) / max(1, abs(expected.scalars[i])))
-        }
-        if !(worst <= Tolerance.double) { bad.append("\(gate) (off by \(String(format: "%.2e", worst)))") }
-    }
-    return bad.isEmpty
-        ? " dGates matches PyTorch, so the mistake is after it (the matrix products of section 5)."
-        : " dGates is already wrong in: \(bad.joined(separator: ", ")); fix gateGradients first (section 4)."
-}
 
 /// Fails unless `got` matches `expected`; on failure adds `diagnosis()` to the message.
 func assertClose(_ got: Tensor<Double>, _ expected: Tensor<Double>, tolerance: Double, _ name: String,
