@@ -1,30 +1,20 @@
 // What a wrong line of backward looks like in the gradient-check table: the most common LSTM
-// mistake, dĉ = dc' alone (forgetting that c' also reaches the loss through h' = o⊙tanh(c')).
-// Everything else is the correct derivation; only the gates that depend on dĉ go wrong.
+// mistake, dĉ without the dh′ path (forgetting that c' also reaches the loss through
+// h' = o⊙tanh(c')). Everything else is right; only the gates whose gradient passes through dĉ
+// go wrong.
 
+import CourseTesting
 import Lesson3
 import TensorCore
 
 enum CommonBug {
-    /// Backward with dĉ = dc' (the h' path dropped), from the student's forward cache.
+    /// Backward with the dh′ path into c′ missing from dĉ, from the student's forward cache.
     /// Shapes as in LSTMCell.backward.
     static func backwardWithoutHPath(_ cell: LSTMCell<Double>, dh: Tensor<Double>, dc: Tensor<Double>,
                                      cache: LSTMCell<Double>.Cache) -> (dx: Tensor<Double>, dState: LSTMState<Double>, grads: LSTMParameters<Double>) {
-        let (b, h) = (cache.x.shape[0], cell.hiddenSize)
-        var dGates = Tensor<Double>.zeros([b, 4 * h])
-        var dcPrev = Tensor<Double>.zeros([b, h])
-        for row in 0..<b {
-            for j in 0..<h {
-                let i = cache.gates[row, j], f = cache.gates[row, h + j]
-                let g = cache.gates[row, 2 * h + j], o = cache.gates[row, 3 * h + j]
-                let dCell = dc[row, j]  // the bug: + dh'⊙o⊙(1 - tanh²c') is missing
-                dcPrev[row, j] = dCell * f
-                dGates[row, j] = dCell * g * i * (1 - i)
-                dGates[row, h + j] = dCell * cache.state.c[row, j] * f * (1 - f)
-                dGates[row, 2 * h + j] = dCell * i * (1 - g * g)
-                dGates[row, 3 * h + j] = dh[row, j] * cache.tanhC[row, j] * o * (1 - o)
-            }
-        }
+        let values = LSTMStepValues(gates: cache.gates, c: cache.state.c, cNext: cache.state.c * cache.f + cache.i * cache.g,
+                                    dhNext: dh, dcNext: dc)
+        let (_, dGates, dcPrev) = LSTMBackwardDiagnosis(values: values, tolerance: 0).planted(.hPathMissing)
         let p = cell.parameters
         let db = dGates.sumRows()
         return (matmul(dGates, p.weightIH), LSTMState(h: matmul(dGates, p.weightHH), c: dcPrev),

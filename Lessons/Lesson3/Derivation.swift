@@ -1,7 +1,9 @@
-// The derivation of the LSTM cell, printed line by line with the numbers of a tiny cell
-// (B = 1, E = 3, H = 2): every forward quantity, then every backward line, each one next to
-// what the student's code returned.
+// The LSTM cell with the numbers of a tiny cell (B = 1, E = 3, H = 2): every forward quantity,
+// then dĉ and what backward returns, each next to what the student's code returned. The
+// backward lines print values, not formulas: deriving them is the exercise (README section 4).
+// A wrong value is named by the same diagnosis the tests use.
 
+import CourseTesting
 import Foundation
 import Lesson3
 import TensorCore
@@ -58,31 +60,28 @@ enum Derivation {
         print("\nBackward, from the upstream gradients (sections 4 and 5):")
         show("dh' = ∂L/∂h'", dhNext)
         show("dc' = ∂L/∂c'", dcNext)
-        let dO = dhNext * tanhC
-        show("do = dh'⊙tanh(c')", dO, "h' = o⊙tanh(c'), so ∂h'/∂o = tanh(c')")
-        let dCell = dcNext + dhNext * o * tanhC.tanhDerivativeFromOutput()
-        show("dĉ = dc' + dh'⊙o⊙(1-tanh²c')", dCell, "c' reaches L directly and through h'")
-        let dI = dCell * g, dF = dCell * state.c, dG = dCell * i
-        show("di = dĉ⊙g", dI)
-        show("df = dĉ⊙c", dF)
-        show("dg = dĉ⊙i", dG)
-        let dcPrev = dCell * f
-        let dGates = Tensor(shape: [1, 4 * h], scalars:
-            (dI * i.sigmoidDerivativeFromOutput()).scalars + (dF * f.sigmoidDerivativeFromOutput()).scalars
-            + (dG * g.tanhDerivativeFromOutput()).scalars + (dO * o.sigmoidDerivativeFromOutput()).scalars)
+        let diagnosis = LSTMBackwardDiagnosis(
+            values: LSTMStepValues(gates: concatColumns([i, f, g, o]), c: state.c, cNext: cNext,
+                                   dhNext: dhNext, dcNext: dcNext),
+            tolerance: 1e-12)
+        func named(_ q: LSTMBackwardQuantity, _ yours: Tensor<Double>) -> String {
+            diagnosis.diagnose(q, got: yours).map { "✗ \($0)" } ?? "✓ matches yours"
+        }
+        let dCell = diagnosis.expected(.dCell)
+        show("dĉ = dc' + dh'⊙o⊙(1-tanh²c')", dCell,
+             named(.dCell, cell.cellGradient(dh: dhNext, dc: dcNext, cache: cache)))
         let (yourDGates, yourDc) = cell.gateGradients(dh: dhNext, dc: dcNext, cache: cache)
-        show("dc = dĉ⊙f", dcPrev, verdict(dcPrev, yourDc))
-        print("  dGates = [di⊙i(1-i) | df⊙f(1-f) | dg⊙(1-g²) | do⊙o(1-o)]   σ' = σ(1-σ), tanh' = 1-tanh²")
-        show("", dGates, verdict(dGates, yourDGates))
+        let dGates = diagnosis.expected(.dGates)
+        show("dGates (yours to derive)", dGates, named(.dGates, yourDGates))
+        show("dc (yours to derive)", diagnosis.expected(.dc), named(.dc, yourDc))
         let (dx, dState, grads) = cell.backward(dh: dhNext, dc: dcNext, cache: cache)
-        show("dx = dGates·W_ih", matmul(dGates, p.weightIH), verdict(matmul(dGates, p.weightIH), dx))
-        show("dh = dGates·W_hh", matmul(dGates, p.weightHH), verdict(matmul(dGates, p.weightHH), dState.h))
+        show("dx", matmul(dGates, p.weightIH), verdict(matmul(dGates, p.weightIH), dx))
+        show("dh", matmul(dGates, p.weightHH), verdict(matmul(dGates, p.weightHH), dState.h))
         let dWhh = matmul(dGates, transposeA: true, state.h)
-        print("  dW_hh = dGatesᵀ·h   [4H, H] = [\(4 * h), \(h)]: an outer product when B = 1, "
-              + verdict(dWhh, grads.weightHH))
+        print("  dW_hh   [4H, H] = [\(4 * h), \(h)]: " + verdict(dWhh, grads.weightHH))
         let dWih = matmul(dGates, transposeA: true, x)
-        print("  dW_ih = dGatesᵀ·x   [4H, E] = [\(4 * h), \(e)]: " + verdict(dWih, grads.weightIH))
+        print("  dW_ih   [4H, E] = [\(4 * h), \(e)]: " + verdict(dWih, grads.weightIH))
         let db = dGates.sumRows()
-        print("  db_ih = db_hh = Σ_rows dGates   [4H]: " + verdict(db, grads.biasIH) + " / " + verdict(db, grads.biasHH))
+        print("  db_ih, db_hh   [4H]: " + verdict(db, grads.biasIH) + " / " + verdict(db, grads.biasHH))
     }
 }

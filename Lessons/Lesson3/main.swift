@@ -25,7 +25,7 @@ let tolerance = 1e-7
 print("""
 Lesson 3: the LSTM cell, forward and backward by hand
 -----------------------------------------------------
-One time step of nn.LSTMCell for a batch, its backward pass derived line by line, and checks
+One time step of nn.LSTMCell for a batch, its backward pass (which you derive), and checks
 against PyTorch and against finite differences. The text is in Lessons/Lesson3/README.md.
 
     gates = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh     [B, 4H], columns i | f | g | o
@@ -33,9 +33,9 @@ against PyTorch and against finite differences. The text is in Lessons/Lesson3/R
     c' = f⊙c + i⊙g,   h' = o⊙tanh(c')
 """)
 
-// MARK: 1. Derivation
+// MARK: 1. Your cell with numbers
 
-heading("1. The derivation with numbers (your LSTMCell.forward, gateGradients and backward; README, sections 3 to 5)")
+heading("1. Your cell with numbers (LSTMCell.gates, forward, cellGradient, gateGradients, backward; README, sections 3 to 5)")
 Derivation.run()
 
 // MARK: 2. PyTorch
@@ -116,15 +116,16 @@ which is a large share of the small gradient entries (README section 6).
 print("""
 
 What a bug looks like. The same check of a backward pass with the most common LSTM mistake,
-dĉ = dc' without the path through h' (README section 4, step 2):
+the dh′ path into c′ missing from dĉ (README section 4):
 
 """)
 let buggyRows = CommonBug.check(checkCell, x: checkX, state: checkState, upstream: checkUpstream)
 print(formatGateGradientCheck(buggyRows.filter { $0.tensor == "weight_hh" || $0.gate.isEmpty }, tolerance: tolerance))
 print("""
 
-Every gate fed by dĉ (i, f, g) is NOT OK and the output gate, which does not use it, is OK;
-dc is wrong too. Each NOT OK row points at the line of the derivation to re-read.
+Some gates are NOT OK and one is OK: the ones whose gradient passes through dĉ, and the one
+whose gradient does not. Your graph of section 4 says which is which. Each NOT OK row points
+at the line of the derivation to re-read.
 """)
 
 func rowsJSON(_ rows: [GateGradientCheckRow]) -> [[String: Any]] {

@@ -170,6 +170,12 @@ public struct LSTMBackwardDiagnosis: Sendable {
         self.tolerance = tolerance
     }
 
+    /// The backward pass with `mistake` planted: (dĉ [B, H], dGates [B, 4H], dc [B, H]), e.g. to
+    /// show what the mistake does to a gradient check.
+    public func planted(_ mistake: LSTMBackwardMistake) -> (dCell: Tensor<Double>, dGates: Tensor<Double>, dc: Tensor<Double>) {
+        mistake.backward(values)
+    }
+
     /// The right value of `quantity`.
     public func expected(_ quantity: LSTMBackwardQuantity) -> Tensor<Double> {
         pick(quantity, from: Self.reference(values))
