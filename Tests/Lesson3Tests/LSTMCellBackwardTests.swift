@@ -23,6 +23,7 @@ final class LSTMCellBackwardTests: XCTestCase {
             let dCell = c.cell.cellGradient(dh: c.upstream.h, dc: c.upstream.c, cache: cache)
             if let line = try c.diagnosis().diagnose(.dCell, got: dCell) {
                 XCTFail("\(c.name): \(line)")
+                return
             }
         }
     }
@@ -41,6 +42,7 @@ final class LSTMCellBackwardTests: XCTestCase {
             }
             assertCloseByGate(dGates, try c.fixture.tensor("dgates"), gates: Gates.self, hiddenSize: c.cell.hiddenSize,
                               axis: .columns, tolerance: Tolerance.double, "\(c.name): \(line).\n  dGates")
+            return
         }
     }
 
@@ -48,9 +50,16 @@ final class LSTMCellBackwardTests: XCTestCase {
         for c in try LSTMCase.all() {
             let (_, cache) = c.cell.forward(c.x, state: c.state)
             let (_, dc) = c.cell.gateGradients(dh: c.upstream.h, dc: c.upstream.c, cache: cache)
-            if let line = try c.diagnosis().diagnose(.dc, got: dc) {
+            let diagnosis = try c.diagnosis()
+            guard let line = diagnosis.diagnose(.dc, got: dc) else { continue }
+            let dCell = c.cell.cellGradient(dh: c.upstream.h, dc: c.upstream.c, cache: cache)
+            if diagnosis.diagnose(.dCell, got: dCell) != nil {
+                XCTFail("\(c.name): dc is wrong, and this follows from dĉ above "
+                        + "(testLSTMCellBackward_cellGradient). Fix cellGradient first.")
+            } else {
                 XCTFail("\(c.name): gateGradients' \(line)")
             }
+            return
         }
     }
 
@@ -114,6 +123,7 @@ final class LSTMCellBackwardTests: XCTestCase {
 
     func testLSTMCellBackward_float() throws {
         for c in try LSTMCase.all() {
+            if let line = try c.followsFromDGates("Float backward") { XCTFail(line); return }
             let cell = LSTMCell<Float>(parameters: LSTMParameters<Float>(c.cell.parameters))
             let (_, cache) = cell.forward(Tensor<Float>(c.x), state: LSTMState<Float>(c.state))
             let (dx, dState, grads) = cell.backward(dh: Tensor<Float>(c.upstream.h), dc: Tensor<Float>(c.upstream.c), cache: cache)

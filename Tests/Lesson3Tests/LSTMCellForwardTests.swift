@@ -68,6 +68,7 @@ final class LSTMCellForwardTests: XCTestCase {
 
     func testLSTMCellForward_float() throws {
         for c in try LSTMCase.all() {
+            if let line = try c.followsFromGates("Float forward") { XCTFail(line); return }
             let cell = LSTMCell<Float>(parameters: LSTMParameters<Float>(c.cell.parameters))
             let (next, _) = cell.forward(Tensor<Float>(c.x), state: LSTMState<Float>(c.state))
             assertClose(next.h, try c.fixture.tensor("h_next"), tolerance: Tolerance.float, "\(c.name) Float h'")
