@@ -1,7 +1,9 @@
 // The Lesson 3 backward diagnosis, tested with planted wrong implementations: each is an LSTM
 // gate-gradient step with one typical mistake, written here independently of the diagnosis's
 // own planted variants, and the diagnosis must name that mistake (and nothing when it is right).
+// Instructors only: the planted implementations hold Lesson 3's answer.
 
+// BEGIN INSTRUCTOR
 import CourseTesting
 import TensorCore
 import XCTest
@@ -117,3 +119,4 @@ final class LSTMBackwardDiagnosisTests: XCTestCase {
         }
     }
 }
+// END INSTRUCTOR

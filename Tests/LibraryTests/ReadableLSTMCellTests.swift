@@ -1,10 +1,12 @@
 // Proof that the tensor vocabulary is enough for Lesson 3: an LSTM cell's forward and backward
 // for one time step written with tensor operations only (no pointers, no element loops), each
-// line one line of the equations in Solutions/Lesson3/LSTMCell.swift, checked against that
+// line one equation of the cell, checked against the
 // reference cell on random inputs in Double.
 //
 // Shapes: B batch, E input size, H hidden size; ⊙ is `*`, σ(x) is `x.sigmoid()`.
+// Instructors only: it is Lesson 3's answer, so the student edition leaves it out.
 
+// BEGIN INSTRUCTOR
 #if COURSE_HAS_LESSON3
 import CourseTesting
 import Lesson3
@@ -78,3 +80,4 @@ final class ReadableLSTMCellTests: XCTestCase {
     }
 }
 #endif
+// END INSTRUCTOR
