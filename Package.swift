@@ -50,6 +50,9 @@ let libraries: [Target] = [
     .target(name: "CourseData", dependencies: ["TensorCore"], swiftSettings: speed),
     .target(name: "Gnuplot"),
     .target(name: "Training", dependencies: ["TensorCore", "CourseData", "Gnuplot"], swiftSettings: speed),
+    // The fast LSTM kernel (fused, threaded) that Lesson 4's readable layer is checked against and
+    // that `LSTM.kernel = .fast` runs; provided code, on plain tensors, independent of the lessons.
+    .target(name: "LSTMKernels", dependencies: ["TensorCore"], swiftSettings: speed),
     .target(name: "Grading"),
     // What every walkthrough shares: its options (--smoke, --out), headings, tables, the output folder.
     .target(name: "WalkthroughSupport", dependencies: ["TensorCore", "Gnuplot"]),
@@ -60,7 +63,7 @@ let libraries: [Target] = [
     .target(name: "CourseTestingStartup"),
 ]
 
-let libraryNames = ["TensorCore", "CourseData", "Gnuplot", "Training"]
+let libraryNames = ["TensorCore", "CourseData", "Gnuplot", "Training", "LSTMKernels"]
 
 func lessonTargets(_ n: Int) -> [Target] {
     let lesson = "Lesson\(n)"

@@ -30,6 +30,7 @@ public struct RecurrentEncoder<T: TensorScalar>: Sendable {
         case .lstm:
             lstm = LSTM(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bidirectional: bidirectional,
                         dropout: dropout, rng: &rng)
+            lstm?.kernel = .fast
         case .gru:
             gru = CellStack(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bidirectional: bidirectional,
                             dropout: dropout, rng: &rng)
