@@ -9,9 +9,8 @@
 //     initial h, c            row l·D + d: layer l, direction d     [L·D, B, H]  (PyTorch's h0, c0; zeros if nil)
 //     final h, c              row l·D + d: layer l, direction d     [L·D, B, H]  (PyTorch's h_n, c_n)
 //
-// The reverse direction starts at each sequence's own last real token (PackedLayout). The two
-// directions of a layer do not depend on each other, so they run on two threads at once; a
-// one-directional LSTM on the fast kernel splits its batch over two threads instead (LSTMKernels).
+// The reverse direction starts at each sequence's own last real token (PackedLayout); the two
+// directions of a layer read the same input and do not depend on each other.
 // Backward goes from the top layer down; a layer's input gradient is the sum of its two
 // directions' dx, which dropout's mask then carries to the layer below. Row l·D + d of ∂L/∂h_n
 // and ∂L/∂c_n enters layer l's direction d at its final state, and that direction's dInitial
@@ -89,14 +88,9 @@ public struct LSTM<T: TensorScalar>: Sendable {
     /// [L·D, B, H] each, row l·D + d for layer l, direction d.
     public typealias StackedState = (h: Tensor<T>, c: Tensor<T>)
 
-    // @_specialize: Float and Double versions are compiled here, so even a generic caller (a
-    // closure run on another thread) reaches specialised code, never protocol witnesses in the
-    // time loop.
     /// x: [T, B, E], lengths: B values in 1...T, initial: (h0, c0) [L·D, B, H] each (zeros if
     /// nil) -> output of the last layer [T, B, D·H] (zero at padded steps), final (h_n, c_n)
     /// [L·D, B, H] each, and the cache. `rng` draws the dropout masks.
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     public func forward(_ x: Tensor<T>, lengths: [Int], initial: StackedState? = nil, training: Bool, rng: inout SeededRNG)
         -> (output: Tensor<T>, final: StackedState, cache: Cache) {
         precondition(x.rank == 3 && x.shape[2] == inputSize, "LSTM.forward: x must be [T, B, \(inputSize)], got \(x.shape)")
@@ -112,10 +106,7 @@ public struct LSTM<T: TensorScalar>: Sendable {
         return forwardStack(x, lengths: lengths, initial: initial, training: training, rng: &rng)
     }
 
-    /// forward for the whole batch at once: layer after layer, both directions of a layer on two
-    /// threads.
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
+    /// forward on your layers: layer after layer, direction after direction.
     public func forwardStack(_ x: Tensor<T>, lengths: [Int], initial: StackedState?, training: Bool, rng: inout SeededRNG)
         -> (output: Tensor<T>, final: StackedState, cache: Cache) {
         // BEGIN SOLUTION: LSTM.forward (section 5)
@@ -123,11 +114,10 @@ public struct LSTM<T: TensorScalar>: Sendable {
         var finals: [LSTMState<T>] = []
         var caches: [[LSTMLayer<T>.Cache]] = [], masks: [Tensor<T>?] = []
         for (l, layer) in layers.enumerated() {
-            let layerInput = input
-            let results = Parallel.map(layer.count) { d in
-                layer[d].forward(layerInput, lengths: lengths, initial: initial.map { stateRow($0, l * layer.count + d) })
+            let results = layer.indices.map { d in
+                layer[d].forward(input, lengths: lengths, initial: initial.map { stateRow($0, l * layer.count + d) })
             }
-            var output = results.count == 1 ? results[0].output : concatenateLastAxis(results.map(\.output))
+            var output = concatenateLastAxis(results.map(\.output))          // [T, B, D·H]
             finals += results.map(\.final)
             caches.append(results.map(\.cache))
             if l < layers.count - 1 {
@@ -146,8 +136,6 @@ public struct LSTM<T: TensorScalar>: Sendable {
     /// dOutput = ∂L/∂output [T, B, D·H], dFinalH = ∂L/∂h_n and dFinalC = ∂L/∂c_n [L·D, B, H]
     /// (nil: zero) -> dx [T, B, E], dInitial = ∂L/∂(h0, c0) [L·D, B, H] each, and the gradients
     /// of every parameter, grads[l][d].
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     public func backward(dOutput: Tensor<T>, dFinalH: Tensor<T>?, dFinalC: Tensor<T>? = nil, cache: Cache)
         -> (dx: Tensor<T>, dInitial: StackedState, grads: [[LSTMParameters<T>]]) {
         let (b, h) = (cache.batchSize, hiddenSize)
@@ -168,10 +156,8 @@ public struct LSTM<T: TensorScalar>: Sendable {
         return backwardStack(dOutput: dOutput, dFinal: dFinal, cache: cache)
     }
 
-    /// backward for a cache made by forwardStack. dFinal = ∂L/∂(h_n, c_n) [L·D, B, H] each
+    /// backward on your layers, for a cache made by forwardStack. dFinal = ∂L/∂(h_n, c_n) [L·D, B, H] each
     /// (nil: zero).
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     public func backwardStack(dOutput: Tensor<T>, dFinal: StackedState?, cache: Cache)
         -> (dx: Tensor<T>, dInitial: StackedState, grads: [[LSTMParameters<T>]]) {
         // BEGIN SOLUTION: LSTM.backward (section 5)
@@ -181,20 +167,13 @@ public struct LSTM<T: TensorScalar>: Sendable {
         for l in stride(from: numLayers - 1, through: 0, by: -1) {
             let layer = layers[l]
             let dOut = dropout.backward(dUpper, mask: cache.masks[l])
-            let results = Parallel.map(layer.count) { d in
-                // Each direction copies out its own half of dOut, on its own thread.
-                let part = layer.count == 1 ? dOut : lastAxisPart(dOut, part: d, of: layer.count)
-                return layer[d].backward(dOutput: part, dFinal: dFinal.map { stateRow($0, l * layer.count + d) },
-                                         cache: cache.layers[l][d])
+            let results = layer.indices.map { d in
+                layer[d].backward(dOutput: lastAxisPart(dOut, part: d, of: layer.count),
+                                  dFinal: dFinal.map { stateRow($0, l * layer.count + d) }, cache: cache.layers[l][d])
             }
             grads[l] = results.map(\.grads)
             dInitial[l] = results.map(\.dInitial)
-            // One thread for the sum too (see Parallel.withBLASThreads).
-            dUpper = Parallel.withBLASThreads(1) {
-                var dx = results[0].dx
-                for r in results.dropFirst() { dx += r.dx }
-                return dx
-            }
+            dUpper = results.dropFirst().reduce(results[0].dx) { $0 + $1.dx }   // both directions read the same input
         }
         return (dUpper, stackStates(dInitial.flatMap { $0 }), grads)
         // END SOLUTION
