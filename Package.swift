@@ -63,7 +63,15 @@ let libraries: [Target] = [
     .target(name: "CourseTestingStartup"),
 ]
 
+/// The Markdown files of a folder (a walkthrough's README and appendices): text, not sources.
+func texts(_ folder: String) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: "\(packageDirectory)/\(folder)")) ?? []).filter { $0.hasSuffix(".md") }.sorted()
+}
+
 let libraryNames = ["TensorCore", "CourseData", "Gnuplot", "Training", "LSTMKernels"]
+
+// Code that must know which track it was built from (the LSTM kernel a sentiment run defaults to).
+let trackSettings: [SwiftSetting] = lessonRoot == "Solutions" ? [.define("COURSE_SOLUTIONS_TRACK")] : []
 
 func lessonTargets(_ n: Int) -> [Target] {
     let lesson = "Lesson\(n)"
@@ -71,7 +79,7 @@ func lessonTargets(_ n: Int) -> [Target] {
     let libs = libraryNames.map { Target.Dependency(stringLiteral: $0) }
     // The student's (or the reference) code for lesson n.
     var targets: [Target] = [
-        .target(name: lesson, dependencies: earlier + libs, path: "\(lessonRoot)/\(lesson)", swiftSettings: speed),
+        .target(name: lesson, dependencies: earlier + libs, path: "\(lessonRoot)/\(lesson)", swiftSettings: speed + trackSettings),
     ]
     if exists("Lessons/\(lesson)/main.swift") {
         // `make lessonN`: the walkthrough that tells the lesson's story.
@@ -79,7 +87,7 @@ func lessonTargets(_ n: Int) -> [Target] {
         let fixtures: [Target.Dependency] = n == 3 ? ["CourseTesting"] : []
         targets.append(.executableTarget(
             name: "\(lesson)Walkthrough", dependencies: [.target(name: lesson)] + earlier + libs + fixtures + ["WalkthroughSupport"],
-            path: "Lessons/\(lesson)", exclude: ["README.md"], swiftSettings: speed))
+            path: "Lessons/\(lesson)", exclude: texts("Lessons/\(lesson)"), swiftSettings: speed))
     }
     if exists("Tests/\(lesson)Tests") {
         targets.append(.testTarget(

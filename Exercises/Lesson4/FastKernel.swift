@@ -17,6 +17,16 @@ public enum LSTMKernelChoice: String, Codable, CaseIterable, Sendable {
     case readable
     /// The provided fused, threaded kernel (LSTMKernels).
     case fast
+
+    /// What a sentiment run uses unless told: your own layer on the exercises track, the fast
+    /// kernel for the reference solutions.
+    public static var trackDefault: LSTMKernelChoice {
+        #if COURSE_SOLUTIONS_TRACK
+        .fast
+        #else
+        .readable
+        #endif
+    }
 }
 
 extension LSTMParameters {

@@ -11,8 +11,8 @@
 //     final h, c              row l·D + d: layer l, direction d     [L·D, B, H]  (PyTorch's h_n, c_n)
 //
 // The reverse direction starts at each sequence's own last real token (PackedLayout). The two
-// directions of a layer do not depend on each other, so they run on two threads at once; a
-// one-directional LSTM on the fast kernel splits its batch over two threads instead (LSTMKernels).
+// directions of a layer read the same input and do not depend on each other, so Parallel.map
+// runs them side by side, one thread each (it is `map` on threads).
 // Backward goes from the top layer down; a layer's input gradient is the sum of its two
 // directions' dx, which dropout's mask then carries to the layer below. Row l·D + d of ∂L/∂h_n
 // and ∂L/∂c_n enters layer l's direction d at its final state, and that direction's dInitial
@@ -80,14 +80,9 @@ public struct LSTM<T: TensorScalar>: Sendable {
     /// [L·D, B, H] each, row l·D + d for layer l, direction d.
     public typealias StackedState = (h: Tensor<T>, c: Tensor<T>)
 
-    // @_specialize: Float and Double versions are compiled here, so even a generic caller (a
-    // closure run on another thread) reaches specialised code, never protocol witnesses in the
-    // time loop.
     /// x: [T, B, E], lengths: B values in 1...T, initial: (h0, c0) [L·D, B, H] each (zeros if
     /// nil) -> output of the last layer [T, B, D·H] (zero at padded steps), final (h_n, c_n)
     /// [L·D, B, H] each, and the cache. `rng` draws the dropout masks.
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     public func forward(_ x: Tensor<T>, lengths: [Int], initial: StackedState? = nil, training: Bool, rng: inout SeededRNG)
         -> (output: Tensor<T>, final: StackedState, cache: Cache) {
         precondition(x.rank == 3 && x.shape[2] == inputSize, "LSTM.forward: x must be [T, B, \(inputSize)], got \(x.shape)")
@@ -103,10 +98,7 @@ public struct LSTM<T: TensorScalar>: Sendable {
         return forwardStack(x, lengths: lengths, initial: initial, training: training, rng: &rng)
     }
 
-    /// forward for the whole batch at once: layer after layer, both directions of a layer on two
-    /// threads.
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
+    /// forward on your layers: layer after layer, direction after direction.
     public func forwardStack(_ x: Tensor<T>, lengths: [Int], initial: StackedState?, training: Bool, rng: inout SeededRNG)
         -> (output: Tensor<T>, final: StackedState, cache: Cache) {
         unimplemented("LSTM.forward", lesson: 4, see: "section 5")
@@ -115,8 +107,6 @@ public struct LSTM<T: TensorScalar>: Sendable {
     /// dOutput = ∂L/∂output [T, B, D·H], dFinalH = ∂L/∂h_n and dFinalC = ∂L/∂c_n [L·D, B, H]
     /// (nil: zero) -> dx [T, B, E], dInitial = ∂L/∂(h0, c0) [L·D, B, H] each, and the gradients
     /// of every parameter, grads[l][d].
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     public func backward(dOutput: Tensor<T>, dFinalH: Tensor<T>?, dFinalC: Tensor<T>? = nil, cache: Cache)
         -> (dx: Tensor<T>, dInitial: StackedState, grads: [[LSTMParameters<T>]]) {
         let (b, h) = (cache.batchSize, hiddenSize)
@@ -137,10 +127,8 @@ public struct LSTM<T: TensorScalar>: Sendable {
         return backwardStack(dOutput: dOutput, dFinal: dFinal, cache: cache)
     }
 
-    /// backward for a cache made by forwardStack. dFinal = ∂L/∂(h_n, c_n) [L·D, B, H] each
+    /// backward on your layers, for a cache made by forwardStack. dFinal = ∂L/∂(h_n, c_n) [L·D, B, H] each
     /// (nil: zero).
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     public func backwardStack(dOutput: Tensor<T>, dFinal: StackedState?, cache: Cache)
         -> (dx: Tensor<T>, dInitial: StackedState, grads: [[LSTMParameters<T>]]) {
         unimplemented("LSTM.backward", lesson: 4, see: "section 5")

@@ -9,8 +9,9 @@
 //     initial h, c            row l·D + d: layer l, direction d     [L·D, B, H]  (PyTorch's h0, c0; zeros if nil)
 //     final h, c              row l·D + d: layer l, direction d     [L·D, B, H]  (PyTorch's h_n, c_n)
 //
-// The reverse direction starts at each sequence's own last real token (PackedLayout); the two
-// directions of a layer read the same input and do not depend on each other.
+// The reverse direction starts at each sequence's own last real token (PackedLayout). The two
+// directions of a layer read the same input and do not depend on each other, so Parallel.map
+// runs them side by side, one thread each (it is `map` on threads).
 // Backward goes from the top layer down; a layer's input gradient is the sum of its two
 // directions' dx, which dropout's mask then carries to the layer below. Row l·D + d of ∂L/∂h_n
 // and ∂L/∂c_n enters layer l's direction d at its final state, and that direction's dInitial
@@ -114,8 +115,9 @@ public struct LSTM<T: TensorScalar>: Sendable {
         var finals: [LSTMState<T>] = []
         var caches: [[LSTMLayer<T>.Cache]] = [], masks: [Tensor<T>?] = []
         for (l, layer) in layers.enumerated() {
-            let results = layer.indices.map { d in
-                layer[d].forward(input, lengths: lengths, initial: initial.map { stateRow($0, l * layer.count + d) })
+            let layerInput = input
+            let results = Parallel.map(layer.count) { d in                    // the directions on two threads
+                layer[d].forward(layerInput, lengths: lengths, initial: initial.map { stateRow($0, l * layer.count + d) })
             }
             var output = concatenateLastAxis(results.map(\.output))          // [T, B, D·H]
             finals += results.map(\.final)
@@ -167,7 +169,7 @@ public struct LSTM<T: TensorScalar>: Sendable {
         for l in stride(from: numLayers - 1, through: 0, by: -1) {
             let layer = layers[l]
             let dOut = dropout.backward(dUpper, mask: cache.masks[l])
-            let results = layer.indices.map { d in
+            let results = Parallel.map(layer.count) { d in
                 layer[d].backward(dOutput: lastAxisPart(dOut, part: d, of: layer.count),
                                   dFinal: dFinal.map { stateRow($0, l * layer.count + d) }, cache: cache.layers[l][d])
             }
