@@ -50,6 +50,9 @@ let libraries: [Target] = [
     .target(name: "CourseData", dependencies: ["TensorCore"], swiftSettings: speed),
     .target(name: "Gnuplot"),
     .target(name: "Training", dependencies: ["TensorCore", "CourseData", "Gnuplot"], swiftSettings: speed),
+    // The fast LSTM kernel (fused, threaded) that Lesson 4's readable layer is checked against and
+    // that `LSTM.kernel = .fast` runs; provided code, on plain tensors, independent of the lessons.
+    .target(name: "LSTMKernels", dependencies: ["TensorCore"], swiftSettings: speed),
     .target(name: "Grading"),
     // What every walkthrough shares: its options (--smoke, --out), headings, tables, the output folder.
     .target(name: "WalkthroughSupport", dependencies: ["TensorCore", "Gnuplot"]),
@@ -60,7 +63,15 @@ let libraries: [Target] = [
     .target(name: "CourseTestingStartup"),
 ]
 
-let libraryNames = ["TensorCore", "CourseData", "Gnuplot", "Training"]
+/// The Markdown files of a folder (a walkthrough's README and appendices): text, not sources.
+func texts(_ folder: String) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: "\(packageDirectory)/\(folder)")) ?? []).filter { $0.hasSuffix(".md") }.sorted()
+}
+
+let libraryNames = ["TensorCore", "CourseData", "Gnuplot", "Training", "LSTMKernels"]
+
+// Code that must know which track it was built from (the LSTM kernel a sentiment run defaults to).
+let trackSettings: [SwiftSetting] = lessonRoot == "Solutions" ? [.define("COURSE_SOLUTIONS_TRACK")] : []
 
 func lessonTargets(_ n: Int) -> [Target] {
     let lesson = "Lesson\(n)"
@@ -68,7 +79,7 @@ func lessonTargets(_ n: Int) -> [Target] {
     let libs = libraryNames.map { Target.Dependency(stringLiteral: $0) }
     // The student's (or the reference) code for lesson n.
     var targets: [Target] = [
-        .target(name: lesson, dependencies: earlier + libs, path: "\(lessonRoot)/\(lesson)", swiftSettings: speed),
+        .target(name: lesson, dependencies: earlier + libs, path: "\(lessonRoot)/\(lesson)", swiftSettings: speed + trackSettings),
     ]
     if exists("Lessons/\(lesson)/main.swift") {
         // `make lessonN`: the walkthrough that tells the lesson's story.
@@ -76,7 +87,7 @@ func lessonTargets(_ n: Int) -> [Target] {
         let fixtures: [Target.Dependency] = n == 3 ? ["CourseTesting"] : []
         targets.append(.executableTarget(
             name: "\(lesson)Walkthrough", dependencies: [.target(name: lesson)] + earlier + libs + fixtures + ["WalkthroughSupport"],
-            path: "Lessons/\(lesson)", exclude: ["README.md"], swiftSettings: speed))
+            path: "Lessons/\(lesson)", exclude: texts("Lessons/\(lesson)"), swiftSettings: speed))
     }
     if exists("Tests/\(lesson)Tests") {
         targets.append(.testTarget(

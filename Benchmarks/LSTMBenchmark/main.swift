@@ -173,6 +173,7 @@ struct Result { var tokensPerSecond: Double; var gflops: Double; var tokensPerCP
 func measure(_ name: String, inputSize e: Int, hiddenSize h: Int, bidirectional: Bool, shards: Int = 1) -> Result {
     var rng = SeededRNG(seed: 42)
     var model = LSTM<Float>(inputSize: e, hiddenSize: h, numLayers: 1, bidirectional: bidirectional, rng: &rng)
+    model.kernel = .fast
     model.batchShards = shards
     let d = bidirectional ? 2 : 1
     let batches = makeBatches(count: quick ? 2 : 6, batchSize: 64, inputSize: e, hiddenSize: h, directions: d, seed: 7)

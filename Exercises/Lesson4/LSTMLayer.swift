@@ -6,30 +6,28 @@
 // The layer works on the packed layout of section 2 (sequences sorted by length, longest first;
 // step k runs on the b_k sequences still going, packed rows offsets[k] ..< offsets[k] + b_k).
 //
-// Forward (section 3)
+// Forward (section 3), built from `step`:
 //     X      = pack(x)                                 [N, E]
-//     G      = X W_ihᵀ                                 [N, 4H]   one GEMM for all steps
-//     for k in 0 ..< max L:                            (rows r = offsets[k] ..< offsets[k] + b_k)
-//         G[r] += h_{k-1}[0..<b_k] W_hhᵀ + b_ih + b_hh [b_k, 4H] one GEMM per step
-//         i, f, g, o = σ, σ, tanh, σ of G[r]            (i, f, g, o: PyTorch's order)
-//         c_k = f ⊙ c_{k-1} + i ⊙ g,  h_k = o ⊙ tanh(c_k)
+//     G_x    = X W_ihᵀ                                 [N, 4H]   one product for all steps
+//     for k in 0 ..< max L:                            the b_k running sequences
+//         (h_k, c_k) = step(G_x rows of step k, first b_k rows of (h_{k-1}, c_{k-1}))
 //     output = unpack(h)                               [T, B, H], zero at padded steps
-//     final  = (h, c) at each sequence's own last real step
+//     final  = (h, c) at each sequence's own last real step (layout.lastRows)
 // h_{-1}, c_{-1} are the initial state (zeros unless given). A sequence that has ended is not
 // in rows 0..<b_k, so a padded step can change neither its state nor its output: the numbers
 // are PyTorch's with pack_padded_sequence.
 //
-// Backward (section 4), k from max L - 1 down to 0, with dh and dc carried from step k + 1:
-//     dh_k  = dOutput[k] + dh carried          (+ dFinal.h at a sequence's last step)
-//     dĉ_k  = dc carried + dh_k ⊙ o ⊙ (1 - tanh²(c_k))     (dc carried starts at dFinal.c)
-//     dG[r] = [dĉ⊙g ⊙ i(1-i) | dĉ⊙c_{k-1} ⊙ f(1-f) | dĉ⊙i ⊙ (1-g²) | dh⊙tanh(c_k) ⊙ o(1-o)]
-//     dc carried = dĉ_k ⊙ f,    dh carried = dG[r] W_hh        [b_k, 4H]·[4H, H]
-// and after the loop, one GEMM each over all steps:
+// Backward (section 4), k from max L - 1 down to 0, built from `stepBackward`:
+//     dh_k  = dOutput[k] + dh carried from step k + 1  (+ dFinal.h at a sequence's last step)
+//     dc_k  = dc carried from step k + 1               (dFinal.c at a sequence's last step)
+//     (dG_k, dh carried, dc carried) = stepBackward(dh_k, dc_k)
+// and after the loop, one product each over all steps:
 //     dW_ih = dGᵀ X [4H, E],  dW_hh = dGᵀ H_prev [4H, H],  db_ih = db_hh = Σ_rows dG,
 //     dx = unpack(dG W_ih) [T, B, E],  dInitial = the carried (dh, dc) after step 0.
 //
-// Speed: no tensor is made inside the time loops; they run on unsafe pointers and BLAS, with
-// the fast vectorised sigmoid and tanh for Float (TensorCore's FastMath).
+// This is the readable layer: every line is a line of the equations, in tensor operations. The
+// provided fast kernel (Sources/LSTMKernels, appendix "Making it fast") computes the same
+// numbers and is checked against it.
 
 import Lesson3
 import TensorCore
@@ -55,42 +53,56 @@ public struct LSTMLayer<T: TensorScalar>: Sendable {
         self.init(parameters: LSTMParameters(inputSize: inputSize, hiddenSize: hiddenSize, rng: &rng), reverse: reverse)
     }
 
+    /// What backward needs from one step: its inputs and its gates, [b, H] each for the b
+    /// sequences the step ran on.
+    public struct StepCache: Sendable {
+        /// h_{k-1} and c_{k-1} of the running sequences.
+        public var hPrev, cPrev: Tensor<T>
+        /// The gates after their nonlinearities.
+        public var i, f, g, o: Tensor<T>
+        /// tanh(c_k)
+        public var tanhC: Tensor<T>
+
+        public init(hPrev: Tensor<T>, cPrev: Tensor<T>, i: Tensor<T>, f: Tensor<T>, g: Tensor<T>, o: Tensor<T>, tanhC: Tensor<T>) {
+            self.hPrev = hPrev
+            self.cPrev = cPrev
+            self.i = i
+            self.f = f
+            self.g = g
+            self.o = o
+            self.tanhC = tanhC
+        }
+    }
+
     /// What backward needs from forward, all in the packed, sorted layout.
     public struct Cache: Sendable {
         public var layout: PackedLayout
         /// The packed input X [N, E].
         public var x: Tensor<T>
-        /// The gates after their nonlinearities [N, 4H], columns i | f | g | o.
-        public var gates: Tensor<T>
-        /// c_k [N, H].
-        public var c: Tensor<T>
-        /// tanh(c_k) [N, H].
-        public var tanhC: Tensor<T>
-        /// h_k [N, H].
-        public var h: Tensor<T>
-        /// The initial state, rows in sorted order [B, H] each.
-        public var initial: LSTMState<T>
+        /// steps[k]: step k's cache.
+        public var steps: [StepCache]
 
-        public init(layout: PackedLayout, x: Tensor<T>, gates: Tensor<T>, c: Tensor<T>, tanhC: Tensor<T>,
-                    h: Tensor<T>, initial: LSTMState<T>) {
+        public init(layout: PackedLayout, x: Tensor<T>, steps: [StepCache]) {
             self.layout = layout
             self.x = x
-            self.gates = gates
-            self.c = c
-            self.tanhC = tanhC
-            self.h = h
-            self.initial = initial
+            self.steps = steps
         }
     }
 
-    // @_specialize: Float and Double versions are compiled here, so even a generic caller (a
-    // closure run on another thread) reaches specialised code, never protocol witnesses in the
-    // time loop.
+    /// One time step over the sequences still running (section 3).
+    /// inputGates: this step's rows of X W_ihᵀ [b, 4H]; previous: the state the step starts
+    /// from, in sorted order [b', H] each with b' ≥ b (all the sequences that ran at step k - 1,
+    /// or the initial state) -> the new state of the first b sequences [b, H] each, and the
+    /// step's cache.
+    public func step(inputGates: Tensor<T>, previous: LSTMState<T>) -> (state: LSTMState<T>, cache: StepCache) {
+        precondition(inputGates.rank == 2 && inputGates.cols == 4 * hiddenSize && inputGates.rows <= previous.batchSize,
+                     "LSTMLayer.step: inputGates must be [b, \(4 * hiddenSize)] with b ≤ \(previous.batchSize) (the previous state's rows), got \(inputGates.shape)")
+        unimplemented("LSTMLayer.step", lesson: 4, see: "section 3")
+    }
+
     /// x: [T, B, E], lengths: B values in 1...T, initial: (h, c) [B, H] each (zeros if nil)
     /// -> output [T, B, H] (zero at padded steps), final (h, c) [B, H] at each sequence's last
     /// real step, and the cache for backward.
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     public func forward(_ x: Tensor<T>, lengths: [Int], initial: LSTMState<T>? = nil)
         -> (output: Tensor<T>, final: LSTMState<T>, cache: Cache) {
         precondition(x.rank == 3 && x.shape[2] == inputSize,
@@ -109,11 +121,29 @@ public struct LSTMLayer<T: TensorScalar>: Sendable {
         forward(x, lengths: lengths, initial: initial).output
     }
 
+    /// Backward through one step (section 4). dh = ∂L/∂h_k and dc = ∂L/∂c_k of the step's b
+    /// sequences [b, H] each, everything that reaches them (from above and carried from step
+    /// k + 1) -> dGates = ∂L/∂(the gates before their nonlinearities) [b, 4H], i | f | g | o,
+    /// and ∂L/∂h_{k-1}, ∂L/∂c_{k-1} of the same b sequences [b, H] each, to carry to step k - 1.
+    public func stepBackward(dh: Tensor<T>, dc: Tensor<T>, cache: StepCache)
+        -> (dGates: Tensor<T>, dhPrev: Tensor<T>, dcPrev: Tensor<T>) {
+        precondition(dh.shape == cache.tanhC.shape && dc.shape == cache.tanhC.shape,
+                     "LSTMLayer.stepBackward: dh and dc must be \(cache.tanhC.shape) like the step's state, got \(dh.shape) and \(dc.shape)")
+        unimplemented("LSTMLayer.stepBackward", lesson: 4, see: "section 4")
+    }
+
+    /// Where the gradient of the final state enters backward (section 4): forward read h_n and
+    /// c_n at each sequence's last real step. dFinal = ∂L/∂(final h, c) [B, H] each, batch
+    /// order; dh: what reaches each packed h_k from above [N, H] -> dh with dFinal.h added where
+    /// forward read h_n, and the carried dc to start the backward loop with [B, H] (sorted
+    /// order; a sequence's row is read first at its own last step).
+    public func injectFinalGradient(_ dFinal: LSTMState<T>, into dh: inout Tensor<T>, layout: PackedLayout) -> Tensor<T> {
+        unimplemented("LSTMLayer.injectFinalGradient", lesson: 4, see: "section 4")
+    }
+
     /// dOutput = ∂L/∂output [T, B, H] (padded steps ignored), dFinal = ∂L/∂(final h, final c)
     /// [B, H] each (nil: zero) -> dx [T, B, E] (zero at padded steps), dInitial = ∂L/∂(initial
     /// h, c) [B, H] each, and the parameters' gradients summed over all real steps.
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     public func backward(dOutput: Tensor<T>, dFinal: LSTMState<T>?, cache: Cache)
         -> (dx: Tensor<T>, dInitial: LSTMState<T>, grads: LSTMParameters<T>) {
         let layout = cache.layout

@@ -4,7 +4,7 @@
 //
 //   x [T, B, E] ──▶ nn.LSTM / nn.GRU / nn.RNN over the packed batch ──▶ output [T, B, D·H]
 //
-// The LSTM is Lesson 4's (its fast path, unchanged); the GRU and the RNN are CellStack over the
+// The LSTM is Lesson 4's: your readable layer, or the provided fast kernel (`lstm.kernel`); the GRU and the RNN are CellStack over the
 // student's own Lesson 3 cells. All three have the same tensors per layer and direction,
 // weight_ih, weight_hh, bias_ih, bias_hh, named as PyTorch names them (lstm.weight_ih_l0,
 // gru.weight_hh_l1_reverse, rnn.bias_ih_l0), so a fixture and a checkpoint map one to one.
@@ -31,6 +31,7 @@ public struct RecurrentEncoder<T: TensorScalar>: Sendable {
         case .lstm:
             lstm = LSTM(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bidirectional: bidirectional,
                         dropout: dropout, rng: &rng)
+            lstm?.kernel = .trackDefault
         case .gru:
             gru = CellStack(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bidirectional: bidirectional,
                             dropout: dropout, rng: &rng)

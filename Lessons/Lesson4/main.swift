@@ -7,7 +7,7 @@
 // 3. A live gradient check of LSTMLayer.backward (BPTT) in Double, as a table.
 // 4. Vanishing and exploding gradients: ‖∂L/∂x_t‖ against the distance from the end for a
 //    vanilla RNN and an LSTM, charted (log y) into out/lesson4/.
-// 5. Speed: one IMDB-sized batch through the Float layer (the full figures: `make bench`).
+// 5. Speed: one IMDB-sized batch through your Float layer and through the provided fast kernel.
 //
 // --smoke (make test): 40 training steps instead of 400 and a small speed batch; --out DIR: another folder.
 
@@ -246,28 +246,34 @@ if output.save(chart, "vanishing_gradients.png") {
 
 // MARK: 5. Speed
 
-heading("5. Speed: one IMDB-sized batch, Float, forward + backward (README, section 9)")
+heading("5. Speed: one IMDB-sized batch, Float, forward + backward, your layer and the fast kernel (README, section 9)")
 var speedRNG = SeededRNG(seed: 8)
 let (speedBatch, speedHidden) = walkthrough.sized((64, 256), smoke: (8, 32))
 let speedLengths = (0..<speedBatch).map { _ in Int(min(400, max(1, Foundation.exp(5.2395 + 0.6444 * speedRNG.normal()).rounded()))) }
 let speedT = speedLengths.max() ?? 1
-let speedModel = LSTM<Float>(inputSize: 100, hiddenSize: speedHidden, rng: &speedRNG)
+var speedModel = LSTM<Float>(inputSize: 100, hiddenSize: speedHidden, rng: &speedRNG)
 let speedX = Tensor<Float>.uniform([speedT, speedBatch, 100], low: -1, high: 1, rng: &speedRNG)
 let speedGrad = Tensor<Float>.uniform([speedT, speedBatch, speedHidden], low: -0.01, high: 0.01, rng: &speedRNG)
-var seconds = Double.infinity
-for _ in 0..<3 {
-    let start = Date()
-    let r = speedModel.forward(speedX, lengths: speedLengths, training: true, rng: &speedRNG)
-    _ = speedModel.backward(dOutput: speedGrad, dFinalH: nil, cache: r.cache)
-    seconds = min(seconds, Date().timeIntervalSince(start))
-}
 let tokens = speedLengths.reduce(0, +)
-print(String(format: """
-  nn.LSTM(100, %d), B = %d (IMDB-like lengths), %d real tokens (mean length %.0f, padded to %d):
-  %.3f s, %.0f real tokens/s, %.1f GFLOP/s (24·H·(E+H) FLOPs per real token), best of 3.
-  The full benchmark, with OpenBLAS's ceiling measured in the same run and the BiLSTM: make bench
-""", speedHidden, speedBatch, tokens, Double(tokens) / Double(speedBatch), speedT, seconds, Double(tokens) / seconds,
-      Double(tokens) * 24 * Double(speedHidden * (100 + speedHidden)) / seconds / 1e9))
+print(String(format: "  nn.LSTM(100, %d), B = %d (IMDB-like lengths), %d real tokens (mean length %.0f, padded to %d), best of 3:",
+             speedHidden, speedBatch, tokens, Double(tokens) / Double(speedBatch), speedT))
+var kernelSeconds: [LSTMKernelChoice: Double] = [:]
+for kernel in [LSTMKernelChoice.readable, .fast] {
+    speedModel.kernel = kernel
+    var seconds = Double.infinity
+    for _ in 0..<3 {
+        let start = Date()
+        let r = speedModel.forward(speedX, lengths: speedLengths, training: true, rng: &speedRNG)
+        _ = speedModel.backward(dOutput: speedGrad, dFinalH: nil, cache: r.cache)
+        seconds = min(seconds, Date().timeIntervalSince(start))
+    }
+    kernelSeconds[kernel] = seconds
+    print(String(format: "  %@ %.3f s, %7.0f real tokens/s, %5.1f GFLOP/s (24·H·(E+H) FLOPs per real token)",
+                 (kernel == .readable ? "your layer       " : "the fast kernel  ") as NSString, seconds, Double(tokens) / seconds,
+                 Double(tokens) * 24 * Double(speedHidden * (100 + speedHidden)) / seconds / 1e9))
+}
+print(String(format: "  Your layer takes %.1f× the fast kernel's time (one direction: the kernel splits the batch over two threads).",
+             (kernelSeconds[.readable] ?? 0) / max(kernelSeconds[.fast] ?? 1, 1e-9)))
 if _isDebugAssertConfiguration() {
     print("  (this is a debug build; `make lesson4` builds release, which is many times faster)")
 }

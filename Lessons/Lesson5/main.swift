@@ -16,6 +16,7 @@ import CourseData
 import Foundation
 import Gnuplot
 import Lesson2
+import Lesson4
 import Lesson5
 import TensorCore
 import Training
@@ -43,6 +44,8 @@ once on 25,000 others. The text is in Lessons/Lesson5/README.md.
 
 heading("1. The data (README, section 6)")
 var options = SentimentRunOptions(out: outDirectory)
+// KERNEL=fast or KERNEL=readable: which LSTM trains (default: yours on the exercises track).
+options.kernel = environment["KERNEL"].flatMap(LSTMKernelChoice.init(rawValue:))
 let haveIMDB = (try? IMDB.officialTree()) != nil
 if !haveIMDB {
     print("IMDB is not in \(DataPaths.shared)/imdb, so this run trains on generated reviews instead.\n\(IMDB.officialDownload)\n")
@@ -144,6 +147,10 @@ The best epoch's model on %d test reviews it has never seen:
 let minutes = Date().timeIntervalSince(started) / 60
 print(String(format: "\nEpochs %d, %.1f s per epoch on average, %@ tokens/s in training; %.1f minutes in all (this walkthrough).",
              m.epochs, m.secondsPerEpoch.reduce(0, +) / Double(max(m.epochs, 1)), EpochTable.grouped(Int(m.tokensPerSecond)) as NSString, minutes))
+let kernelBatches = Array(Batching.bucketed(corpus.train, batchSize: options.batchSize, seed: 2).prefix(walkthrough.sized(8, smoke: 2)))
+print("\n" + describeKernelTimes(model: result.model, used: options.kernel ?? .trackDefault,
+                                  secondsPerEpoch: m.secondsPerEpoch.reduce(0, +) / Double(max(m.epochs, 1)),
+                                  stepsPerEpoch: (corpus.train.count + options.batchSize - 1) / options.batchSize, batches: kernelBatches))
 if corpus.isReal && !quick && !walkthrough.smoke {
     print("For comparison on IMDB: TF-IDF + logistic regression 90.8%, NBSVM 91.5%; a PyTorch BiLSTM of this size 89.3% in 8.4 minutes.")
 }

@@ -10,15 +10,15 @@
 //     final h, c              row l·D + d: layer l, direction d     [L·D, B, H]  (PyTorch's h_n, c_n)
 //
 // The reverse direction starts at each sequence's own last real token (PackedLayout). The two
-// directions of a layer do not depend on each other, so they run on two threads at once; a
-// one-directional LSTM splits its batch over two threads instead (BatchShards.swift, section 9).
+// directions of a layer read the same input and do not depend on each other, so Parallel.map
+// runs them side by side, one thread each (it is `map` on threads).
 // Backward goes from the top layer down; a layer's input gradient is the sum of its two
 // directions' dx, which dropout's mask then carries to the layer below. Row l·D + d of ∂L/∂h_n
 // and ∂L/∂c_n enters layer l's direction d at its final state, and that direction's dInitial
 // is row l·D + d of ∂L/∂h0 and ∂L/∂c0, as nn.LSTM's h0.grad and c0.grad are.
 
-import Dispatch
 import Lesson3
+import LSTMKernels
 import TensorCore
 
 public struct LSTM<T: TensorScalar>: Sendable {
@@ -26,9 +26,10 @@ public struct LSTM<T: TensorScalar>: Sendable {
     public var layers: [[LSTMLayer<T>]]
     /// Dropout on the outputs of every layer except the last, in training.
     public var dropout: Dropout<T>
-    /// A one-directional LSTM splits its batch into this many groups of sequences and runs them
-    /// on as many threads (section 9); the numbers are the same as with 1. Bidirectional layers
-    /// already run their two directions on two threads and do not split.
+    /// Your readable layers, or the provided fast kernel (FastKernel.swift): the same numbers.
+    public var kernel: LSTMKernelChoice = .readable
+    /// On the fast kernel, a one-directional LSTM splits its batch into this many groups of
+    /// sequences and runs them on as many threads; the numbers are the same as with 1.
     public var batchShards: Int = min(Parallel.coreCount, 2)
 
     /// L
@@ -70,10 +71,8 @@ public struct LSTM<T: TensorScalar>: Sendable {
         public var layers: [[LSTMLayer<T>.Cache]]
         /// masks[l]: the dropout mask applied to layer l's output (nil: none was applied).
         public var masks: [Tensor<T>?]
-        /// When the batch was split (section 9): one cache per group, and each group's batch
-        /// indices. Empty otherwise.
-        public var shards: [Cache] = []
-        public var shardBatches: [[Int]] = []
+        /// The fast kernel's cache when it ran (`layers` and `masks` are empty then).
+        public var fast: FusedLSTMStack<T>.Cache?
         /// The padded length T and the batch size B of the input.
         public var timeSteps: Int
         public var batchSize: Int
@@ -84,29 +83,15 @@ public struct LSTM<T: TensorScalar>: Sendable {
             timeSteps = layers.first?.first?.layout.timeSteps ?? 0
             batchSize = layers.first?.first?.layout.batchSize ?? 0
         }
-
-        public init(shards: [Cache], shardBatches: [[Int]], timeSteps: Int, batchSize: Int) {
-            self.layers = []
-            self.masks = []
-            self.shards = shards
-            self.shardBatches = shardBatches
-            self.timeSteps = timeSteps
-            self.batchSize = batchSize
-        }
     }
 
     /// Initial or final h and c of every layer and direction, as nn.LSTM passes them: h, c
     /// [L·D, B, H] each, row l·D + d for layer l, direction d.
     public typealias StackedState = (h: Tensor<T>, c: Tensor<T>)
 
-    // @_specialize: Float and Double versions are compiled here, so even a generic caller (a
-    // closure run on another thread) reaches specialised code, never protocol witnesses in the
-    // time loop.
     /// x: [T, B, E], lengths: B values in 1...T, initial: (h0, c0) [L·D, B, H] each (zeros if
     /// nil) -> output of the last layer [T, B, D·H] (zero at padded steps), final (h_n, c_n)
     /// [L·D, B, H] each, and the cache. `rng` draws the dropout masks.
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     public func forward(_ x: Tensor<T>, lengths: [Int], initial: StackedState? = nil, training: Bool, rng: inout SeededRNG)
         -> (output: Tensor<T>, final: StackedState, cache: Cache) {
         precondition(x.rank == 3 && x.shape[2] == inputSize, "LSTM.forward: x must be [T, B, \(inputSize)], got \(x.shape)")
@@ -116,17 +101,13 @@ public struct LSTM<T: TensorScalar>: Sendable {
             precondition(initial.h.shape == shape && initial.c.shape == shape,
                          "LSTM.forward: initial h and c must be \(shape), got \(initial.h.shape) and \(initial.c.shape)")
         }
-        let groups = directions == 1 ? min(batchShards, lengths.count) : 1
-        if groups > 1 {
-            return forwardSharded(x, lengths: lengths, initial: initial, groups: groups, training: training, rng: &rng)
+        if kernel == .fast {
+            return fastForward(x, lengths: lengths, initial: initial, training: training, rng: &rng)
         }
         return forwardStack(x, lengths: lengths, initial: initial, training: training, rng: &rng)
     }
 
-    /// forward for the whole batch at once: layer after layer, both directions of a layer on two
-    /// threads.
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
+    /// forward on your layers: layer after layer, direction after direction.
     public func forwardStack(_ x: Tensor<T>, lengths: [Int], initial: StackedState?, training: Bool, rng: inout SeededRNG)
         -> (output: Tensor<T>, final: StackedState, cache: Cache) {
         // BEGIN SOLUTION: LSTM.forward (section 5)
@@ -135,10 +116,10 @@ public struct LSTM<T: TensorScalar>: Sendable {
         var caches: [[LSTMLayer<T>.Cache]] = [], masks: [Tensor<T>?] = []
         for (l, layer) in layers.enumerated() {
             let layerInput = input
-            let results = Parallel.map(layer.count) { d in
+            let results = Parallel.map(layer.count) { d in                    // the directions on two threads
                 layer[d].forward(layerInput, lengths: lengths, initial: initial.map { stateRow($0, l * layer.count + d) })
             }
-            var output = results.count == 1 ? results[0].output : concatenateLastAxis(results.map(\.output))
+            var output = concatenateLastAxis(results.map(\.output))          // [T, B, D·H]
             finals += results.map(\.final)
             caches.append(results.map(\.cache))
             if l < layers.count - 1 {
@@ -157,8 +138,6 @@ public struct LSTM<T: TensorScalar>: Sendable {
     /// dOutput = ∂L/∂output [T, B, D·H], dFinalH = ∂L/∂h_n and dFinalC = ∂L/∂c_n [L·D, B, H]
     /// (nil: zero) -> dx [T, B, E], dInitial = ∂L/∂(h0, c0) [L·D, B, H] each, and the gradients
     /// of every parameter, grads[l][d].
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     public func backward(dOutput: Tensor<T>, dFinalH: Tensor<T>?, dFinalC: Tensor<T>? = nil, cache: Cache)
         -> (dx: Tensor<T>, dInitial: StackedState, grads: [[LSTMParameters<T>]]) {
         let (b, h) = (cache.batchSize, hiddenSize)
@@ -173,16 +152,14 @@ public struct LSTM<T: TensorScalar>: Sendable {
         // One of the two may be nil: it is zero then.
         let dFinal: StackedState? = dFinalH == nil && dFinalC == nil
             ? nil : (dFinalH ?? .zeros(stateShape), dFinalC ?? .zeros(stateShape))
-        if !cache.shards.isEmpty {
-            return backwardSharded(dOutput: dOutput, dFinal: dFinal, cache: cache)
+        if let fast = cache.fast {
+            return fastBackward(dOutput: dOutput, dFinal: dFinal, cache: fast)
         }
         return backwardStack(dOutput: dOutput, dFinal: dFinal, cache: cache)
     }
 
-    /// backward for a cache made by forwardStack. dFinal = ∂L/∂(h_n, c_n) [L·D, B, H] each
+    /// backward on your layers, for a cache made by forwardStack. dFinal = ∂L/∂(h_n, c_n) [L·D, B, H] each
     /// (nil: zero).
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     public func backwardStack(dOutput: Tensor<T>, dFinal: StackedState?, cache: Cache)
         -> (dx: Tensor<T>, dInitial: StackedState, grads: [[LSTMParameters<T>]]) {
         // BEGIN SOLUTION: LSTM.backward (section 5)
@@ -193,19 +170,12 @@ public struct LSTM<T: TensorScalar>: Sendable {
             let layer = layers[l]
             let dOut = dropout.backward(dUpper, mask: cache.masks[l])
             let results = Parallel.map(layer.count) { d in
-                // Each direction copies out its own half of dOut, on its own thread.
-                let part = layer.count == 1 ? dOut : lastAxisPart(dOut, part: d, of: layer.count)
-                return layer[d].backward(dOutput: part, dFinal: dFinal.map { stateRow($0, l * layer.count + d) },
-                                         cache: cache.layers[l][d])
+                layer[d].backward(dOutput: lastAxisPart(dOut, part: d, of: layer.count),
+                                  dFinal: dFinal.map { stateRow($0, l * layer.count + d) }, cache: cache.layers[l][d])
             }
             grads[l] = results.map(\.grads)
             dInitial[l] = results.map(\.dInitial)
-            // One thread for the sum too (see Parallel.withBLASThreads).
-            dUpper = Parallel.withBLASThreads(1) {
-                var dx = results[0].dx
-                for r in results.dropFirst() { dx += r.dx }
-                return dx
-            }
+            dUpper = results.dropFirst().reduce(results[0].dx) { $0 + $1.dx }   // both directions read the same input
         }
         return (dUpper, stackStates(dInitial.flatMap { $0 }), grads)
         // END SOLUTION
@@ -229,48 +199,4 @@ public func stackStates<T: TensorScalar>(_ states: [LSTMState<T>]) -> (h: Tensor
                  "stackStates: no states, or states of different shapes")
     let shape = [states.count] + states[0].h.shape
     return (Tensor(shape: shape, scalars: states.flatMap(\.h.scalars)), Tensor(shape: shape, scalars: states.flatMap(\.c.scalars)))
-}
-
-/// [T, B, F_1], [T, B, F_2], ... -> [T, B, F_1 + F_2 + ...], side by side along the last axis.
-/// Large tensors are copied by two threads, each taking half of the rows.
-public func concatenateLastAxis<T: TensorScalar>(_ parts: [Tensor<T>]) -> Tensor<T> {
-    precondition(!parts.isEmpty, "concatenateLastAxis: no tensors")
-    let outer = parts[0].shape.dropLast()
-    precondition(parts.allSatisfy { $0.shape.dropLast() == outer },
-                 "concatenateLastAxis: leading shapes differ: \(parts.map(\.shape))")
-    let widths = parts.map { $0.shape[$0.rank - 1] }
-    let total = widths.reduce(0, +), rows = outer.reduce(1, *)
-    var out = Tensor<T>(shape: Array(outer) + [total])
-    out.withUnsafeMutableBufferPointer { dst in
-        guard let base = dst.baseAddress else { return }
-        let chunks = rows * total >= 1 << 20 ? 2 : 1
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let rowRange = (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks)
-            var column = 0
-            for (part, width) in zip(parts, widths) {
-                part.withUnsafeBufferPointer { src in
-                    guard let from = src.baseAddress else { return }
-                    for r in rowRange { (base + r * total + column).update(from: from + r * width, count: width) }
-                }
-                column += width
-            }
-        }
-    }
-    return out
-}
-
-/// Part `part` of `parts` equal parts of the last axis: [T, B, P·F] -> [T, B, F].
-public func lastAxisPart<T: TensorScalar>(_ x: Tensor<T>, part: Int, of parts: Int) -> Tensor<T> {
-    let total = x.shape[x.rank - 1]
-    precondition(parts > 0 && total % parts == 0 && (0..<parts).contains(part),
-                 "lastAxisPart: \(x.shape) has no part \(part) of \(parts) equal parts")
-    let width = total / parts, rows = x.count / max(total, 1)
-    var out = Tensor<T>(shape: Array(x.shape.dropLast()) + [width])
-    x.withUnsafeBufferPointer { src in
-        out.withUnsafeMutableBufferPointer { dst in
-            guard let from = src.baseAddress, let to = dst.baseAddress else { return }
-            for r in 0..<rows { (to + r * width).update(from: from + r * total + part * width, count: width) }
-        }
-    }
-    return out
 }

@@ -71,37 +71,50 @@ public struct PackedLayout: Sendable, Equatable {
     /// The length of sorted sequence j.
     public func sortedLength(_ j: Int) -> Int { lengths[order[j]] }
 
-    /// The time position step k of sorted sequence j reads: k, or L_j - 1 - k in reverse.
+    /// The time position step k of sorted sequence j reads: k, or in reverse the step k counted
+    /// back from the sequence's own last real token.
     public func position(step k: Int, sequence j: Int) -> Int {
+        // BEGIN SOLUTION: PackedLayout.position (section 2)
         reverse ? sortedLength(j) - 1 - k : k
+        // END SOLUTION
     }
 
-    /// The packed row of the last real step of sorted sequence j (where its final state is).
+    /// paddedRows[r] = the row that packed row r comes from when a padded [T, B, F] tensor is
+    /// seen as a matrix [T·B, F] (row t·B + b holds time t of sequence b). Packed row
+    /// offsets[k] + j is step k of sorted sequence j. Padded rows appear nowhere.
+    public var paddedRows: [Int] {
+        // BEGIN SOLUTION: PackedLayout.paddedRows (section 2)
+        var rows: [Int] = []
+        for k in 0..<steps {
+            for j in 0..<batchSizes[k] {
+                rows.append(position(step: k, sequence: j) * batchSize + order[j])
+            }
+        }
+        return rows
+        // END SOLUTION
+    }
+
+    /// The packed row of the last real step of sorted sequence j.
     public func lastRow(sequence j: Int) -> Int {
         offsets[sortedLength(j) - 1] + j
     }
 
-    /// x [T, B, F] -> packed [N, F]: row offsets[k] + j is x[position(k, j), order[j], :].
-    /// Padding is never read.
+    /// lastRows[b] = the packed row where sequence b (batch order) has its final state: the row
+    /// of its own last real step. Reading these rows of the packed h and c gives h_n and c_n.
+    public var lastRows: [Int] {
+        // BEGIN SOLUTION: PackedLayout.lastRows (section 3)
+        var rows = [Int](repeating: 0, count: batchSize)
+        for j in 0..<batchSize { rows[order[j]] = lastRow(sequence: j) }
+        return rows
+        // END SOLUTION
+    }
+
+    /// x [T, B, F] -> packed [N, F]: row r is x seen as [T·B, F] at paddedRows[r]. Padding is
+    /// never read.
     public func gather<T: TensorScalar>(_ x: Tensor<T>) -> Tensor<T> {
         precondition(x.rank == 3 && x.shape[0] == timeSteps && x.shape[1] == batchSize,
                      "PackedLayout.gather: expected [\(timeSteps), \(batchSize), F], got \(x.shape)")
-        // BEGIN SOLUTION: PackedLayout.gather (section 2)
-        let f = x.shape[2]
-        var packed = Tensor<T>(shape: [realTokens, f])
-        x.withUnsafeBufferPointer { src in
-            packed.withUnsafeMutableBufferPointer { dst in
-                for k in 0..<steps {
-                    for j in 0..<batchSizes[k] {
-                        let from = (position(step: k, sequence: j) * batchSize + order[j]) * f
-                        let to = (offsets[k] + j) * f
-                        for i in 0..<f { dst[to + i] = src[from + i] }
-                    }
-                }
-            }
-        }
-        return packed
-        // END SOLUTION
+        return x.reshaped([timeSteps * batchSize, x.shape[2]]).rows(paddedRows)
     }
 
     /// packed [N, F] -> [T, B, F], the inverse of `gather`; padded positions are zero (as
@@ -109,43 +122,22 @@ public struct PackedLayout: Sendable, Equatable {
     public func scatter<T: TensorScalar>(_ packed: Tensor<T>) -> Tensor<T> {
         precondition(packed.rank == 2 && packed.shape[0] == realTokens,
                      "PackedLayout.scatter: expected [\(realTokens), F], got \(packed.shape)")
-        // BEGIN SOLUTION: PackedLayout.scatter (section 2)
-        let f = packed.shape[1]
-        var x = Tensor<T>(shape: [timeSteps, batchSize, f])
-        packed.withUnsafeBufferPointer { src in
-            x.withUnsafeMutableBufferPointer { dst in
-                for k in 0..<steps {
-                    for j in 0..<batchSizes[k] {
-                        let to = (position(step: k, sequence: j) * batchSize + order[j]) * f
-                        let from = (offsets[k] + j) * f
-                        for i in 0..<f { dst[to + i] = src[from + i] }
-                    }
-                }
-            }
-        }
-        return x
-        // END SOLUTION
+        var x = Tensor<T>.zeros([timeSteps * batchSize, packed.shape[1]])
+        x.setRows(paddedRows, to: packed)
+        return x.reshaped([timeSteps, batchSize, packed.shape[1]])
     }
 
     /// [B, F] in batch order -> [B, F] in sorted order (row j is row order[j]).
     public func sortRows<T: TensorScalar>(_ m: Tensor<T>) -> Tensor<T> {
         precondition(m.rank == 2 && m.shape[0] == batchSize, "PackedLayout.sortRows: expected [\(batchSize), F], got \(m.shape)")
-        let f = m.shape[1]
-        var out = Tensor<T>(shape: m.shape)
-        for j in 0..<batchSize {
-            for i in 0..<f { out.scalars[j * f + i] = m.scalars[order[j] * f + i] }
-        }
-        return out
+        return m.rows(order)
     }
 
     /// [B, F] in sorted order -> [B, F] in batch order, the inverse of `sortRows`.
     public func unsortRows<T: TensorScalar>(_ m: Tensor<T>) -> Tensor<T> {
         precondition(m.rank == 2 && m.shape[0] == batchSize, "PackedLayout.unsortRows: expected [\(batchSize), F], got \(m.shape)")
-        let f = m.shape[1]
-        var out = Tensor<T>(shape: m.shape)
-        for j in 0..<batchSize {
-            for i in 0..<f { out.scalars[order[j] * f + i] = m.scalars[j * f + i] }
-        }
+        var out = m
+        out.setRows(order, to: m)
         return out
     }
 }

@@ -7,6 +7,7 @@ import CourseData
 import Foundation
 import Gnuplot
 import Lesson2
+import Lesson4
 import TensorCore
 import Training
 
@@ -44,6 +45,9 @@ public struct SentimentRunOptions: Codable, Sendable {
     public var sample: Int?
     /// Also checkpoint every this many steps inside an epoch.
     public var checkpointEverySteps = 100
+    /// The LSTM's implementation: your Lesson 4 layer or the provided fast kernel (the same
+    /// numbers, so not in the fingerprint); nil: `LSTMKernelChoice.trackDefault`.
+    public var kernel: LSTMKernelChoice?
     public var out: String
 
     public init(out: String) { self.out = out }
@@ -127,7 +131,8 @@ public enum SentimentRun {
                                          pooling: o.pooling, dropout: o.dropout, embeddingTrainable: o.embedding != .gloveFrozen,
                                          cell: o.cell ?? .lstm)
         var rng = SeededRNG(seed: o.seed)
-        let model = SentimentLSTM<Float>(config: config, embeddingWeight: embeddingWeight, rng: &rng)
+        var model = SentimentLSTM<Float>(config: config, embeddingWeight: embeddingWeight, rng: &rng)
+        model.encoder.lstm?.kernel = o.kernel ?? .trackDefault
         let task = SentimentTrainingTask(
             model: model, optimizer: SentimentOptimizer(o.optimizer, learningRate: o.learningRate, weightDecay: o.weightDecay),
             train: corpus.train, validation: corpus.validation, batchSize: o.batchSize, seed: o.seed,

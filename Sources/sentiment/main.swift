@@ -1,7 +1,7 @@
 // `sentiment`: the Lesson 5 model as a tool, beyond the walkthrough.
 //
 //   sentiment train   [--dataset imdb|amazon|generated|amazon-full [--amazon-dir DIR] [--sample N]] [--embedding random|glove-frozen|glove-finetune]
-//                     [--bidirectional/--unidirectional] [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--pooling last|mean|max|attention]
+//                     [--bidirectional/--unidirectional] [--cell lstm|gru|rnn] [--kernel readable|fast] [--layers N] [--hidden N] [--pooling last|mean|max|attention]
 //                     [--dropout P] [--max-length N] [--optimizer adam|sgd] [--lr X] [--epochs N]
 //                     [--batch-size N] [--seed N] [--out DIR] [--resume] [--quick]
 //   sentiment eval    --model DIR/best.ckpt [--dataset ...]       accuracy, F1, AUCs on the run's test split
@@ -16,6 +16,7 @@
 import ArgumentParser
 import CourseData
 import Foundation
+import Lesson4
 import Lesson5
 import TensorCore
 import Training
@@ -33,6 +34,7 @@ extension Pooling: ExpressibleByArgument {}
 extension OptimizerChoice: ExpressibleByArgument {}
 extension Truncation: ExpressibleByArgument {}
 extension RecurrentCellKind: ExpressibleByArgument {}
+extension LSTMKernelChoice: ExpressibleByArgument {}
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train a model; checkpoints, charts and metrics.json go to --out.")
@@ -45,6 +47,8 @@ struct Train: ParsableCommand {
     var bidirectional = true
     @Option(help: "The recurrent cell: lstm, gru or rnn (tanh).")
     var cell: RecurrentCellKind = .lstm
+    @Option(help: "The LSTM's implementation: readable (your Lesson 4 layer) or fast (the provided kernel); default: readable on the exercises track, fast on the solutions track.")
+    var kernel: LSTMKernelChoice?
     @Option(help: "LSTM layers (1 or 2).")
     var layers = 1
     @Option(help: "Hidden units per direction.")
@@ -98,6 +102,7 @@ struct Train: ParsableCommand {
         o.embedding = embedding
         o.bidirectional = bidirectional
         o.cell = cell
+        o.kernel = kernel
         o.layers = layers
         o.hidden = hidden
         o.embeddingSize = embeddingSize

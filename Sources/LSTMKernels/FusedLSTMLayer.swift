@@ -1,0 +1,221 @@
+// One direction of one nn.LSTM layer over a packed batch, forward and backward through time,
+// fused and without temporaries: the fast kernel behind Lesson 4's readable LSTMLayer (the
+// appendix "Making it fast" explains it).
+//
+// Shapes: T padded time steps, B batch, E input size, H hidden size, N = Σ L_b real tokens.
+// The equations are Lesson 4's: one GEMM X W_ihᵀ for all steps, one [b_k, H]·[H, 4H] GEMM per
+// step, and the gates' nonlinearities and the cell update fused into one pass over each row.
+// No tensor is made inside the time loops; they run on pointers and BLAS, with the fast
+// vectorised sigmoid and tanh for Float (TensorCore's FastMath).
+
+import TensorCore
+
+public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
+    public var weights: LSTMWeights<T>
+    /// Reads each sequence from its last real token back to its first.
+    public var reverse: Bool
+
+    public init(weights: LSTMWeights<T>, reverse: Bool = false) {
+        self.weights = weights
+        self.reverse = reverse
+    }
+
+    /// E
+    public var inputSize: Int { weights.inputSize }
+    /// H
+    public var hiddenSize: Int { weights.hiddenSize }
+
+    /// What backward needs from forward, all in the packed, sorted layout.
+    public struct Cache: Sendable {
+        public var packing: PackedSequences
+        /// The packed input X [N, E].
+        public var x: Tensor<T>
+        /// The gates after their nonlinearities [N, 4H], columns i | f | g | o.
+        public var gates: Tensor<T>
+        /// c_k, tanh(c_k), h_k [N, H] each.
+        public var c: Tensor<T>
+        public var tanhC: Tensor<T>
+        public var h: Tensor<T>
+        /// The initial h and c, rows in sorted order [B, H] each.
+        public var initialH: Tensor<T>
+        public var initialC: Tensor<T>
+    }
+
+    // @_specialize: Float and Double versions are compiled here, so even a generic caller (a
+    // closure run on another thread) reaches specialised code, never protocol witnesses in the
+    // time loop.
+    /// x: [T, B, E], lengths: B values in 1...T, initial: (h, c) [B, H] each in batch order (nil:
+    /// zeros) -> output [T, B, H] (zero at padded steps), final (h, c) [B, H] at each sequence's
+    /// last real step, and the cache for backward.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public func forward(_ x: Tensor<T>, lengths: [Int], initial: (h: Tensor<T>, c: Tensor<T>)? = nil)
+        -> (output: Tensor<T>, final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
+        precondition(x.rank == 3 && x.shape[2] == inputSize,
+                     "FusedLSTMLayer.forward: x must be [T, B, \(inputSize)], got \(x.shape)")
+        precondition(lengths.count == x.shape[1],
+                     "FusedLSTMLayer.forward: \(lengths.count) lengths for a batch of \(x.shape[1]) (x \(x.shape))")
+        let packing = PackedSequences(lengths: lengths, timeSteps: x.shape[0], reverse: reverse)
+        let (n, batch, hs) = (packing.realTokens, packing.batchSize, hiddenSize)
+        if let initial {
+            precondition(initial.h.shape == [batch, hs] && initial.c.shape == [batch, hs],
+                         "FusedLSTMLayer.forward: initial h and c must be [\(batch), \(hs)], got \(initial.h.shape) and \(initial.c.shape)")
+        }
+        let g4 = 4 * hs
+        let h0 = initial.map { packing.sortRows($0.h) } ?? Tensor<T>(shape: [batch, hs])
+        let c0 = initial.map { packing.sortRows($0.c) } ?? Tensor<T>(shape: [batch, hs])
+        let packedX = packing.gather(x)                                     // [N, E]
+        // Every element of these is written below before it is read: no need to zero them.
+        var gates = Tensor<T>.uninitialized([n, g4])
+        gemm(packedX, weights.weightIH, transposeB: true, into: &gates, beta: 0)  // [N, 4H], all steps at once
+        var c = Tensor<T>.uninitialized([n, hs])
+        var tanhC = Tensor<T>.uninitialized([n, hs])
+        var h = Tensor<T>.uninitialized([n, hs])
+        let bias = weights.biasIH + weights.biasHH
+
+        gates.scalars.withUnsafeMutableBufferPointer { gBuf in
+        c.scalars.withUnsafeMutableBufferPointer { cBuf in
+        tanhC.scalars.withUnsafeMutableBufferPointer { tcBuf in
+        h.scalars.withUnsafeMutableBufferPointer { hBuf in
+        h0.scalars.withUnsafeBufferPointer { h0Buf in
+        c0.scalars.withUnsafeBufferPointer { c0Buf in
+        weights.weightHH.scalars.withUnsafeBufferPointer { wBuf in
+        bias.scalars.withUnsafeBufferPointer { biasBuf in
+            // n > 0 (every length ≥ 1), so none of these is nil.
+            guard let gp = gBuf.baseAddress, let cp = cBuf.baseAddress, let tcp = tcBuf.baseAddress,
+                  let hp = hBuf.baseAddress, let h0 = h0Buf.baseAddress, let c0 = c0Buf.baseAddress,
+                  let w = wBuf.baseAddress, let bp = biasBuf.baseAddress, hs > 0 else { return }
+            for k in 0..<packing.steps {
+                let b = packing.batchSizes[k], row = packing.offsets[k]
+                // The running sequences are a prefix of those that ran at step k - 1, so their
+                // previous states are the first b rows of step k - 1.
+                let hPrev = k == 0 ? h0 : UnsafePointer(hp + packing.offsets[k - 1] * hs)
+                let cPrev = k == 0 ? c0 : UnsafePointer(cp + packing.offsets[k - 1] * hs)
+                let g = gp + row * g4
+                T.gemm(transA: false, transB: true, m: b, n: g4, k: hs, alpha: 1, a: hPrev, lda: hs,
+                       b: w, ldb: hs, beta: 1, c: g, ldc: g4)
+                for j in 0..<b {
+                    let gj = g + j * g4
+                    for u in 0..<g4 { gj[u] += bp[u] }
+                    fastSigmoidInPlace(gj, count: 2 * hs)         // i, f
+                    fastTanhInPlace(gj + 2 * hs, count: hs)       // g
+                    fastSigmoidInPlace(gj + 3 * hs, count: hs)    // o
+                    let cj = cp + (row + j) * hs, tcj = tcp + (row + j) * hs, cPrevJ = cPrev + j * hs
+                    for u in 0..<hs {
+                        let cell = gj[hs + u] * cPrevJ[u] + gj[u] * gj[2 * hs + u]
+                        cj[u] = cell
+                        tcj[u] = cell
+                    }
+                    fastTanhInPlace(tcj, count: hs)
+                    let hj = hp + (row + j) * hs
+                    for u in 0..<hs { hj[u] = gj[3 * hs + u] * tcj[u] }
+                }
+            }
+        }}}}}}}}
+
+        // Each sequence's final state sits in the packed row of its own last real step.
+        var finalH = Tensor<T>(shape: [batch, hs]), finalC = Tensor<T>(shape: [batch, hs])
+        for j in 0..<batch {
+            let from = packing.lastRow(sequence: j) * hs, to = packing.order[j] * hs
+            for u in 0..<hs {
+                finalH.scalars[to + u] = h.scalars[from + u]
+                finalC.scalars[to + u] = c.scalars[from + u]
+            }
+        }
+        let cache = Cache(packing: packing, x: packedX, gates: gates, c: c, tanhC: tanhC, h: h, initialH: h0, initialC: c0)
+        return (packing.scatter(h), (finalH, finalC), cache)
+    }
+
+    /// dOutput = ∂L/∂output [T, B, H] (padded steps ignored), dFinal = ∂L/∂(final h, final c)
+    /// [B, H] each (nil: zero) -> dx [T, B, E] (zero at padded steps), dInitial = ∂L/∂(initial
+    /// h, c) [B, H] each, and the weights' gradients summed over all real steps.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public func backward(dOutput: Tensor<T>, dFinal: (h: Tensor<T>, c: Tensor<T>)?, cache: Cache)
+        -> (dx: Tensor<T>, dInitial: (h: Tensor<T>, c: Tensor<T>), grads: LSTMWeights<T>) {
+        let packing = cache.packing
+        let (n, batch, hs) = (packing.realTokens, packing.batchSize, hiddenSize)
+        precondition(dOutput.shape == [packing.timeSteps, batch, hs],
+                     "FusedLSTMLayer.backward: dOutput must be [\(packing.timeSteps), \(batch), \(hs)] like the output, got \(dOutput.shape)")
+        if let dFinal {
+            precondition(dFinal.h.shape == [batch, hs] && dFinal.c.shape == [batch, hs],
+                         "FusedLSTMLayer.backward: dFinal h and c must be [\(batch), \(hs)], got \(dFinal.h.shape) and \(dFinal.c.shape)")
+        }
+        let g4 = 4 * hs
+        var dh = packing.gather(dOutput)                   // [N, H] what reaches each h_k from above
+        var dcCarry = Tensor<T>(shape: [batch, hs])        // sorted rows
+        if let dFinal {
+            // The final state is h and c at each sequence's own last step: its gradient joins there.
+            let dFinalH = packing.sortRows(dFinal.h)
+            for j in 0..<batch {
+                let row = packing.lastRow(sequence: j) * hs
+                for u in 0..<hs { dh.scalars[row + u] += dFinalH.scalars[j * hs + u] }
+            }
+            dcCarry = packing.sortRows(dFinal.c)
+        }
+        var dhCarry = Tensor<T>(shape: [batch, hs])        // sorted rows; stays 0 for ended sequences
+        var dGates = Tensor<T>.uninitialized([n, g4])   // every row is written by its step
+
+        dh.scalars.withUnsafeBufferPointer { dhBuf in
+        dhCarry.scalars.withUnsafeMutableBufferPointer { dhcBuf in
+        dcCarry.scalars.withUnsafeMutableBufferPointer { dccBuf in
+        dGates.scalars.withUnsafeMutableBufferPointer { dgBuf in
+        cache.gates.scalars.withUnsafeBufferPointer { gBuf in
+        cache.c.scalars.withUnsafeBufferPointer { cBuf in
+        cache.tanhC.scalars.withUnsafeBufferPointer { tcBuf in
+        cache.initialC.scalars.withUnsafeBufferPointer { c0Buf in
+        weights.weightHH.scalars.withUnsafeBufferPointer { wBuf in
+            guard let dhp = dhBuf.baseAddress, let dhc = dhcBuf.baseAddress, let dcc = dccBuf.baseAddress,
+                  let dgp = dgBuf.baseAddress, let gp = gBuf.baseAddress, let cp = cBuf.baseAddress,
+                  let tcp = tcBuf.baseAddress, let c0 = c0Buf.baseAddress, let w = wBuf.baseAddress,
+                  hs > 0 else { return }
+            for k in stride(from: packing.steps - 1, through: 0, by: -1) {
+                let b = packing.batchSizes[k], row = packing.offsets[k]
+                let cPrev = k == 0 ? c0 : cp + packing.offsets[k - 1] * hs
+                for j in 0..<b {
+                    let r = row + j
+                    let g = gp + r * g4, dg = dgp + r * g4
+                    let tc = tcp + r * hs, dhIn = dhp + r * hs
+                    let dhj = dhc + j * hs, dcj = dcc + j * hs, cPrevJ = cPrev + j * hs
+                    for u in 0..<hs {
+                        let i = g[u], f = g[hs + u], gg = g[2 * hs + u], o = g[3 * hs + u]
+                        let t = tc[u]
+                        let dH = dhIn[u] + dhj[u]
+                        let dCell = dcj[u] + dH * o * (1 - t * t)
+                        dg[u] = dCell * gg * i * (1 - i)
+                        dg[hs + u] = dCell * cPrevJ[u] * f * (1 - f)
+                        dg[2 * hs + u] = dCell * i * (1 - gg * gg)
+                        dg[3 * hs + u] = dH * t * o * (1 - o)
+                        dcj[u] = dCell * f
+                    }
+                }
+                // dh carried to step k - 1 (or to the initial state): dG[r] W_hh.
+                T.gemm(transA: false, transB: false, m: b, n: hs, k: g4, alpha: 1, a: dgp + row * g4, lda: g4,
+                       b: w, ldb: hs, beta: 0, c: dhc, ldc: hs)
+            }
+        }}}}}}}}}
+
+        // H_prev [N, H]: the state each packed row started from (h_{k-1}, or the initial h).
+        // Step k's rows start from the first b_k rows of step k - 1: one block copy per step.
+        var hPrev = Tensor<T>.uninitialized([n, hs])
+        hPrev.scalars.withUnsafeMutableBufferPointer { dst in
+            cache.h.scalars.withUnsafeBufferPointer { h in
+                cache.initialH.scalars.withUnsafeBufferPointer { h0 in
+                    guard let to = dst.baseAddress, let from = h.baseAddress, let start = h0.baseAddress else { return }
+                    to.update(from: start, count: packing.batchSizes[0] * hs)
+                    for k in 1..<packing.steps {
+                        (to + packing.offsets[k] * hs).update(from: from + packing.offsets[k - 1] * hs,
+                                                              count: packing.batchSizes[k] * hs)
+                    }
+                }
+            }
+        }
+        let dWeightIH = matmul(dGates, transposeA: true, cache.x)    // [4H, N]·[N, E]
+        let dWeightHH = matmul(dGates, transposeA: true, hPrev)      // [4H, N]·[N, H]
+        let dBias = dGates.sumRows()                                 // [4H]
+        let dx = packing.scatter(matmul(dGates, weights.weightIH))   // [N, 4H]·[4H, E] -> [T, B, E]
+        let dInitial = (h: packing.unsortRows(dhCarry), c: packing.unsortRows(dcCarry))
+        let grads = LSTMWeights(weightIH: dWeightIH, weightHH: dWeightHH, biasIH: dBias, biasHH: dBias)
+        return (dx, dInitial, grads)
+    }
+}

@@ -1,0 +1,110 @@
+// The packed layout of a batch of variable-length sequences, as pack_padded_sequence makes it
+// (Lesson 4, section 2), for the fast kernel.
+//
+// Sequences sorted by length, longest first (stable); step k runs on the b_k sequences still
+// going, packed rows offsets[k] ..< offsets[k] + b_k; in reverse, step k of sequence j reads
+// time position L_j - 1 - k.
+
+import TensorCore
+
+public struct PackedSequences: Sendable, Equatable {
+    /// L_b for each sequence, in the batch's own order.
+    public let lengths: [Int]
+    /// T, the padded length.
+    public let timeSteps: Int
+    public let reverse: Bool
+    /// order[j] = the batch index of the j-th longest sequence.
+    public let order: [Int]
+    /// batchSizes[k] = b_k.
+    public let batchSizes: [Int]
+    /// offsets[k] = first packed row of step k; offsets[steps] = N.
+    public let offsets: [Int]
+
+    public init(lengths: [Int], timeSteps: Int, reverse: Bool = false) {
+        precondition(!lengths.isEmpty, "PackedSequences: empty batch (no lengths)")
+        for (b, length) in lengths.enumerated() {
+            precondition(length >= 1 && length <= timeSteps,
+                         "PackedSequences: lengths[\(b)] = \(length) must be in 1...\(timeSteps) (the padded length T)")
+        }
+        self.lengths = lengths
+        self.timeSteps = timeSteps
+        self.reverse = reverse
+        order = lengths.indices.sorted { a, b in lengths[a] != lengths[b] ? lengths[a] > lengths[b] : a < b }
+        var sizes = [Int](repeating: 0, count: lengths[order[0]])
+        for length in lengths { for k in 0..<length { sizes[k] += 1 } }
+        batchSizes = sizes
+        var starts = [0]
+        for size in sizes { starts.append(starts[starts.count - 1] + size) }
+        offsets = starts
+    }
+
+    /// The number of steps (the longest length).
+    public var steps: Int { batchSizes.count }
+    /// B
+    public var batchSize: Int { lengths.count }
+    /// N = Σ L_b
+    public var realTokens: Int { offsets[offsets.count - 1] }
+
+    /// The packed row of the last real step of sorted sequence j.
+    public func lastRow(sequence j: Int) -> Int { offsets[lengths[order[j]] - 1] + j }
+
+    func position(step k: Int, sequence j: Int) -> Int { reverse ? lengths[order[j]] - 1 - k : k }
+
+    /// x [T, B, F] -> packed [N, F].
+    public func gather<T: TensorScalar>(_ x: Tensor<T>) -> Tensor<T> {
+        precondition(x.rank == 3 && x.shape[0] == timeSteps && x.shape[1] == batchSize,
+                     "PackedSequences.gather: expected [\(timeSteps), \(batchSize), F], got \(x.shape)")
+        let f = x.shape[2]
+        var packed = Tensor<T>.uninitialized([realTokens, f])
+        x.withUnsafeBufferPointer { src in
+            packed.withUnsafeMutableBufferPointer { dst in
+                guard let from = src.baseAddress, let to = dst.baseAddress else { return }
+                for k in 0..<steps {
+                    for j in 0..<batchSizes[k] {
+                        (to + (offsets[k] + j) * f).update(from: from + (position(step: k, sequence: j) * batchSize + order[j]) * f,
+                                                           count: f)
+                    }
+                }
+            }
+        }
+        return packed
+    }
+
+    /// packed [N, F] -> [T, B, F], zero at padded positions.
+    public func scatter<T: TensorScalar>(_ packed: Tensor<T>) -> Tensor<T> {
+        precondition(packed.rank == 2 && packed.shape[0] == realTokens,
+                     "PackedSequences.scatter: expected [\(realTokens), F], got \(packed.shape)")
+        let f = packed.shape[1]
+        var x = Tensor<T>(shape: [timeSteps, batchSize, f])
+        packed.withUnsafeBufferPointer { src in
+            x.withUnsafeMutableBufferPointer { dst in
+                guard let from = src.baseAddress, let to = dst.baseAddress else { return }
+                for k in 0..<steps {
+                    for j in 0..<batchSizes[k] {
+                        (to + (position(step: k, sequence: j) * batchSize + order[j]) * f).update(from: from + (offsets[k] + j) * f,
+                                                                                                  count: f)
+                    }
+                }
+            }
+        }
+        return x
+    }
+
+    /// [B, F] in batch order -> [B, F] in sorted order.
+    public func sortRows<T: TensorScalar>(_ m: Tensor<T>) -> Tensor<T> {
+        precondition(m.rank == 2 && m.shape[0] == batchSize, "PackedSequences.sortRows: expected [\(batchSize), F], got \(m.shape)")
+        let f = m.shape[1]
+        var out = Tensor<T>(shape: m.shape)
+        for j in 0..<batchSize { for i in 0..<f { out.scalars[j * f + i] = m.scalars[order[j] * f + i] } }
+        return out
+    }
+
+    /// [B, F] in sorted order -> [B, F] in batch order.
+    public func unsortRows<T: TensorScalar>(_ m: Tensor<T>) -> Tensor<T> {
+        precondition(m.rank == 2 && m.shape[0] == batchSize, "PackedSequences.unsortRows: expected [\(batchSize), F], got \(m.shape)")
+        let f = m.shape[1]
+        var out = Tensor<T>(shape: m.shape)
+        for j in 0..<batchSize { for i in 0..<f { out.scalars[order[j] * f + i] = m.scalars[j * f + i] } }
+        return out
+    }
+}
