@@ -29,6 +29,8 @@ public struct SentimentRunOptions: Codable, Sendable {
     public var vocabularySize = 50_000
     public var optimizer: OptimizerChoice = .adam
     public var learningRate = 1e-3
+    /// nil in runs from before the option existed: plateau.
+    public var schedule: ScheduleChoice?
     public var weightDecay = 0.0
     public var clipNorm = 5.0
     public var epochs = 10
@@ -56,6 +58,7 @@ public struct SentimentRunOptions: Codable, Sendable {
             + (dataset == .amazonFull ? " amazon \(amazonDirectory ?? Amazon.defaultFullSetDirectory) sample \(sample ?? SentimentCorpus.amazonFullTrainSample)" : "")
             // Only other cells add to it, so an LSTM run from before the option still resumes.
             + ((cell ?? .lstm) == .lstm ? "" : " cell \(cell?.rawValue ?? "")")
+            + ((schedule ?? .plateau) == .plateau ? "" : " schedule \(schedule?.rawValue ?? "")")
     }
 }
 
@@ -148,7 +151,10 @@ public enum SentimentRun {
         var config = TrainingConfig(epochs: o.epochs, seed: o.seed, learningRate: o.learningRate, directory: o.out)
         config.checkpointEverySteps = o.checkpointEverySteps
         config.monitor = .validationLoss
-        config.plateau = ReduceLROnPlateau(factor: 0.5, patience: 0)
+        switch o.schedule ?? .plateau {
+        case .plateau: config.schedule = .reduceOnPlateau(ReduceLROnPlateau(factor: 0.5, patience: 0))
+        case .cosine: config.schedule = .cosine(warmupSteps: task.batchCount(epoch: 1) / 2)
+        }
         config.earlyStoppingPatience = o.patience
         config.fingerprint = o.fingerprint
         config.haltAfterStep = haltAfterStep

@@ -31,6 +31,7 @@ extension SentimentDataset: ExpressibleByArgument {}
 extension EmbeddingChoice: ExpressibleByArgument {}
 extension Pooling: ExpressibleByArgument {}
 extension OptimizerChoice: ExpressibleByArgument {}
+extension ScheduleChoice: ExpressibleByArgument {}
 extension Truncation: ExpressibleByArgument {}
 extension RecurrentCellKind: ExpressibleByArgument {}
 
@@ -51,7 +52,7 @@ struct Train: ParsableCommand {
     var hidden = 128
     @Option(name: .customLong("embedding-size"), help: "Embedding width for --embedding random (GloVe gives 50).")
     var embeddingSize = 50
-    @Option(help: "last, mean, max or attention.")
+    @Option(help: "last, mean, max, max-mean (both, side by side) or attention.")
     var pooling: Pooling = .max
     @Option(help: "Dropout on embeddings, between layers and before the output layer.")
     var dropout = 0.5
@@ -65,6 +66,8 @@ struct Train: ParsableCommand {
     var optimizer: OptimizerChoice = .adam
     @Option(help: "Learning rate.")
     var lr = 1e-3
+    @Option(help: "plateau (halve --lr when the validation loss stops improving) or cosine (from --lr down to 0 over the epochs).")
+    var schedule: ScheduleChoice = .plateau
     @Option(name: .customLong("weight-decay"), help: "L2 weight decay, as torch.optim adds it.")
     var weightDecay = 0.0
     @Option(name: .customLong("clip-norm"), help: "Global gradient-norm clipping (0: none).")
@@ -108,6 +111,7 @@ struct Train: ParsableCommand {
         o.vocabularySize = vocabularySize
         o.optimizer = optimizer
         o.learningRate = lr
+        o.schedule = schedule
         o.weightDecay = weightDecay
         o.clipNorm = clipNorm
         o.epochs = epochs
