@@ -4,7 +4,8 @@
 //    download IMDB), a validation split cut from train, the vocabulary, GloVe coverage.
 // 2. The model: parameter counts per part, and the loss before training (≈ ln 2).
 // 3. Training: the per-epoch table, a progress bar, checkpoints in out/lesson5/ every epoch
-//    and every 100 steps (RESUME=1 continues a killed run), the best epoch kept.
+//    and every 100 steps (RESUME=1 continues a killed run), the best epoch kept. SEED=N trains
+//    with another seed, in out/lesson5/seedN.
 // 4. The test split, once: accuracy, precision, recall, F1, ROC AUC, PR AUC, the confusion
 //    matrix; metrics.json and the charts in out/lesson5/.
 // 5. The model on sentences of our own, negations included.
@@ -27,8 +28,14 @@ let started = Date()
 let environment = ProcessInfo.processInfo.environment
 let quick = (environment["QUICK"] ?? "") != "" && environment["QUICK"] != "0"
 let resume = (environment["RESUME"] ?? "") != "" && environment["RESUME"] != "0"
+// SEED=N: another seed of the same run (initialisation, shuffling, dropout), in out/lesson5/seedN.
+let seed: UInt64? = environment["SEED"].flatMap { $0.isEmpty ? nil : UInt64($0) }
+if let text = environment["SEED"], !text.isEmpty, seed == nil {
+    print("SEED must be a whole number, not '\(text)'.")
+    exit(2)
+}
 let walkthrough = WalkthroughOptions.fromCommandLine(lesson: 5)
-let outDirectory = walkthrough.outputDirectory
+let outDirectory = seed.map { walkthrough.outputDirectory + "/seed\($0)" } ?? walkthrough.outputDirectory
 
 print("""
 Lesson 5: sentiment analysis, end to end
@@ -43,6 +50,7 @@ once on 25,000 others. The text is in Lessons/Lesson5/README.md.
 
 heading("1. The data (README, section 6)")
 var options = SentimentRunOptions(out: outDirectory)
+if let seed { options.seed = seed }
 let haveIMDB = (try? IMDB.officialTree()) != nil
 if !haveIMDB {
     print("IMDB is not in \(DataPaths.shared)/imdb, so this run trains on generated reviews instead.\n\(IMDB.officialDownload)\n")
