@@ -60,6 +60,9 @@ if !haveIMDB {
     options.learningRate = 1e-2
     options.epochs = 8
     options.patience = 3
+    // The settings these reviews were tuned with: max pooling, the plateau schedule.
+    options.pooling = .max
+    options.schedule = .plateau
 }
 if quick {
     options.limit = 5_000
@@ -120,10 +123,15 @@ print(String(format: "Before training, on 64 validation reviews: loss %.4f (a mo
 // MARK: 3. Training
 
 heading("3. Training (README, section 7)")
+let scheduleText = (options.schedule ?? .plateau) == .cosine
+    ? "learning rate rising to \(options.learningRate) over half an epoch, then falling along a cosine to 0 at the end"
+    : "learning rate \(options.learningRate) (halved when the validation loss does not improve)"
+let stoppingText = options.patience > 0
+    ? "at most \(options.epochs) epochs, stopping after \(options.patience) without improvement"
+    : "\(options.epochs) epochs"
 print("""
-Adam, learning rate \(options.learningRate) (halved when the validation loss does not improve), batches of \
-\(options.batchSize), gradients clipped at global norm \(options.clipNorm), dropout \(options.dropout), at most \
-\(options.epochs) epochs, stopping after \(options.patience) without improvement. Checkpoints go to \(outDirectory)/ \
+Adam, \(scheduleText), batches of \(options.batchSize), gradients clipped at global norm \(options.clipNorm), \
+dropout \(options.dropout), \(stoppingText). Checkpoints go to \(outDirectory)/ \
 (last.ckpt every epoch\(options.checkpointEverySteps > 0 ? " and every \(options.checkpointEverySteps) steps" : ""), \
 best.ckpt at the best epoch); kill this run and `make lesson5 RESUME=1` continues it.
 
