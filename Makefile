@@ -41,6 +41,7 @@ help:
 # END INSTRUCTOR
 	@echo "  make lesson6 RUNS=0            lesson 6 without training its models first (about 9 minutes the first time)"
 	@echo "  make lessonN SMOKE=1           a quick run through every section (tiny data, outputs in a temporary folder)"
+	@echo "  make lesson5 SEED=N            lesson 5 trained with another seed (outputs in out/lesson5/seedN); RESUME=1, QUICK=1 also"
 	@echo "  make sentiment ARGS=\"...\"      build and run the sentiment tool (lesson 5; no ARGS: its help)"
 	@echo "  make check                     test your exercises: per-test results and a progress table"
 	@echo "  make check LESSON=N            ... lesson N only"

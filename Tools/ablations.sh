@@ -34,7 +34,7 @@ fi
 # The common subset: 5,000 IMDB reviews per split (stratified, seed 1), the last 200 tokens of
 # each, a 50,000-word vocabulary, 10% of train held out for validation; 6 epochs of Adam with
 # dropout 0.5, early stopping after 2 epochs without a better validation loss.
-settings=(--max-length 200 --truncate end --vocabulary-size 50000 --dropout 0.5 --hidden 64 --epochs 6 --patience 2
+settings=(--max-length 200 --truncate end --vocabulary-size 50000 --dropout 0.5 --hidden 64 --epochs 6 --patience 2 --schedule plateau
           --batch-size 32 --lr 0.002)
 common=(--limit 5000 "${settings[@]}" --seed 1)
 
@@ -85,7 +85,7 @@ if [[ "$what" == sweep || "$what" == all ]]; then
     for lr in 0.0003 0.001 0.003 0.01 0.03 0.1; do
         for bs in 16 32 64; do
             run "sweep-lr$lr-bs$bs" --dataset imdb --limit 2000 --max-length 150 --truncate end --vocabulary-size 50000 \
-                --dropout 0.5 --hidden 32 --epochs 3 --patience 0 --batch-size "$bs" --lr "$lr" --seed 1 --no-bidirectional --pooling max --embedding glove-finetune
+                --dropout 0.5 --hidden 32 --epochs 3 --patience 0 --schedule plateau --batch-size "$bs" --lr "$lr" --seed 1 --no-bidirectional --pooling max --embedding glove-finetune
         done
     done
 fi

@@ -4,7 +4,8 @@
 //    download IMDB), a validation split cut from train, the vocabulary, GloVe coverage.
 // 2. The model: parameter counts per part, and the loss before training (≈ ln 2).
 // 3. Training: the per-epoch table, a progress bar, checkpoints in out/lesson5/ every epoch
-//    and every 100 steps (RESUME=1 continues a killed run), the best epoch kept.
+//    and every 100 steps (RESUME=1 continues a killed run), the best epoch kept. SEED=N trains
+//    with another seed, in out/lesson5/seedN.
 // 4. The test split, once: accuracy, precision, recall, F1, ROC AUC, PR AUC, the confusion
 //    matrix; metrics.json and the charts in out/lesson5/.
 // 5. The model on sentences of our own, negations included.
@@ -28,8 +29,14 @@ let started = Date()
 let environment = ProcessInfo.processInfo.environment
 let quick = (environment["QUICK"] ?? "") != "" && environment["QUICK"] != "0"
 let resume = (environment["RESUME"] ?? "") != "" && environment["RESUME"] != "0"
+// SEED=N: another seed of the same run (initialisation, shuffling, dropout), in out/lesson5/seedN.
+let seed: UInt64? = environment["SEED"].flatMap { $0.isEmpty ? nil : UInt64($0) }
+if let text = environment["SEED"], !text.isEmpty, seed == nil {
+    print("SEED must be a whole number, not '\(text)'.")
+    exit(2)
+}
 let walkthrough = WalkthroughOptions.fromCommandLine(lesson: 5)
-let outDirectory = walkthrough.outputDirectory
+let outDirectory = seed.map { walkthrough.outputDirectory + "/seed\($0)" } ?? walkthrough.outputDirectory
 
 print("""
 Lesson 5: sentiment analysis, end to end
@@ -46,6 +53,7 @@ heading("1. The data (README, section 6)")
 var options = SentimentRunOptions(out: outDirectory)
 // KERNEL=fast or KERNEL=readable: which LSTM trains (default: yours on the exercises track).
 options.kernel = environment["KERNEL"].flatMap(LSTMKernelChoice.init(rawValue:))
+if let seed { options.seed = seed }
 let haveIMDB = (try? IMDB.officialTree()) != nil
 if !haveIMDB {
     print("IMDB is not in \(DataPaths.shared)/imdb, so this run trains on generated reviews instead.\n\(IMDB.officialDownload)\n")
@@ -55,6 +63,9 @@ if !haveIMDB {
     options.learningRate = 1e-2
     options.epochs = 8
     options.patience = 3
+    // The settings these reviews were tuned with: max pooling, the plateau schedule.
+    options.pooling = .max
+    options.schedule = .plateau
 }
 if quick {
     options.limit = 5_000
@@ -115,10 +126,15 @@ print(String(format: "Before training, on 64 validation reviews: loss %.4f (a mo
 // MARK: 3. Training
 
 heading("3. Training (README, section 7)")
+let scheduleText = (options.schedule ?? .plateau) == .cosine
+    ? "learning rate rising to \(options.learningRate) over half an epoch, then falling along a cosine to 0 at the end"
+    : "learning rate \(options.learningRate) (halved when the validation loss does not improve)"
+let stoppingText = options.patience > 0
+    ? "at most \(options.epochs) epochs, stopping after \(options.patience) without improvement"
+    : "\(options.epochs) epochs"
 print("""
-Adam, learning rate \(options.learningRate) (halved when the validation loss does not improve), batches of \
-\(options.batchSize), gradients clipped at global norm \(options.clipNorm), dropout \(options.dropout), at most \
-\(options.epochs) epochs, stopping after \(options.patience) without improvement. Checkpoints go to \(outDirectory)/ \
+Adam, \(scheduleText), batches of \(options.batchSize), gradients clipped at global norm \(options.clipNorm), \
+dropout \(options.dropout), \(stoppingText). Checkpoints go to \(outDirectory)/ \
 (last.ckpt every epoch\(options.checkpointEverySteps > 0 ? " and every \(options.checkpointEverySteps) steps" : ""), \
 best.ckpt at the best epoch); kill this run and `make lesson5 RESUME=1` continues it.
 

@@ -77,8 +77,7 @@ public struct TrainingConfig {
     public var checkpointEverySteps = 0
     /// The validation figure that picks the best checkpoint, drives the plateau schedule and early stopping.
     public var monitor: Monitor = .validationLoss
-    /// nil: a constant learning rate.
-    public var plateau: ReduceLROnPlateau? = ReduceLROnPlateau(factor: 0.5, patience: 0)
+    public var schedule: LearningRateSchedule = .reduceOnPlateau(ReduceLROnPlateau(factor: 0.5, patience: 0))
     /// Stop after this many epochs without improvement (0: never stop early).
     public var earlyStoppingPatience = 2
     /// Text describing the run; a resumed run must have the same.
@@ -123,7 +122,7 @@ public enum TrainingLoop {
     public static func run<Task: TrainingTask>(_ task: inout Task, config: TrainingConfig, resume: Bool = false) throws -> TrainingState {
         let monitorMode: ReduceLROnPlateau.Mode = config.monitor == .validationLoss ? .min : .max
         var state = TrainingState(seed: config.seed, fingerprint: config.fingerprint, learningRate: config.learningRate,
-                                  plateau: config.plateau.map { var p = $0; p.mode = monitorMode; return p },
+                                  plateau: { if case .reduceOnPlateau(var p) = config.schedule { p.mode = monitorMode; return p }; return nil }(),
                                   earlyStopping: EarlyStopping(mode: monitorMode, patience: config.earlyStoppingPatience))
         var haveCheckpoint = false
         if resume && FileManager.default.fileExists(atPath: config.lastCheckpointPath) {
@@ -160,10 +159,17 @@ public enum TrainingLoop {
         while epoch <= config.epochs {
             let steps = task.batchCount(epoch: epoch)
             var bar = ProgressBar(total: steps, label: "epoch \(epoch)")
-            let epochLearningRate = state.learningRate
+            // Under the cosine schedule the rate is a function of the global step.
+            func scheduledRate(_ step: Int) -> Double? {
+                guard case .cosine(let warmup) = config.schedule else { return nil }
+                return CosineDecay.learningRate(base: config.learningRate, step: (epoch - 1) * steps + step,
+                                                totalSteps: config.epochs * steps, warmupSteps: warmup)
+            }
+            let epochLearningRate = scheduledRate(0) ?? state.learningRate
             var segmentStart = Date()
             while state.stepInEpoch < steps {
                 let step = state.stepInEpoch
+                if let rate = scheduledRate(step) { state.learningRate = rate }
                 var rng = RandomStreams.stepRNG(config.seed, epoch: epoch, step: step)
                 let result = task.trainStep(epoch: epoch, step: step, learningRate: state.learningRate, rng: &rng)
                 let report = result.nonFinite

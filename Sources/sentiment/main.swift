@@ -1,8 +1,8 @@
 // `sentiment`: the Lesson 5 model as a tool, beyond the walkthrough.
 //
 //   sentiment train   [--dataset imdb|amazon|generated|amazon-full [--amazon-dir DIR] [--sample N]] [--embedding random|glove-frozen|glove-finetune]
-//                     [--bidirectional/--unidirectional] [--cell lstm|gru|rnn] [--kernel readable|fast] [--layers N] [--hidden N] [--pooling last|mean|max|attention]
-//                     [--dropout P] [--max-length N] [--optimizer adam|sgd] [--lr X] [--epochs N]
+//                     [--bidirectional/--unidirectional] [--cell lstm|gru|rnn] [--kernel readable|fast] [--layers N] [--hidden N] [--pooling last|mean|max|max-mean|attention]
+//                     [--dropout P] [--max-length N] [--optimizer adam|sgd] [--lr X] [--schedule plateau|cosine] [--epochs N]
 //                     [--batch-size N] [--seed N] [--out DIR] [--resume] [--quick]
 //   sentiment eval    --model DIR/best.ckpt [--dataset ...]       accuracy, F1, AUCs on the run's test split
 //   sentiment predict --model DIR/best.ckpt "a review"            P(positive) of one text
@@ -32,55 +32,61 @@ extension SentimentDataset: ExpressibleByArgument {}
 extension EmbeddingChoice: ExpressibleByArgument {}
 extension Pooling: ExpressibleByArgument {}
 extension OptimizerChoice: ExpressibleByArgument {}
+extension ScheduleChoice: ExpressibleByArgument {}
 extension Truncation: ExpressibleByArgument {}
 extension RecurrentCellKind: ExpressibleByArgument {}
 extension LSTMKernelChoice: ExpressibleByArgument {}
+
+/// The defaults of `sentiment train` are those of `make lesson5`: one definition, in Lesson 5.
+private let defaults = SentimentRunOptions(out: "out/sentiment")
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train a model; checkpoints, charts and metrics.json go to --out.")
 
     @Option(help: "imdb (../shared/data, else generated), amazon (the shared sample), generated, or amazon-full (Zhang's train.csv/test.csv, sampled).")
-    var dataset: SentimentDataset = .imdb
+    var dataset = defaults.dataset
     @Option(help: "random, glove-frozen or glove-finetune.")
-    var embedding: EmbeddingChoice = .gloveFinetune
+    var embedding = defaults.embedding
     @Flag(inversion: .prefixedNo, help: "A bidirectional LSTM.")
-    var bidirectional = true
+    var bidirectional = defaults.bidirectional
     @Option(help: "The recurrent cell: lstm, gru or rnn (tanh).")
-    var cell: RecurrentCellKind = .lstm
+    var cell = defaults.cell ?? .lstm
     @Option(help: "The LSTM's implementation: readable (your Lesson 4 layer) or fast (the provided kernel); default: readable on the exercises track, fast on the solutions track.")
     var kernel: LSTMKernelChoice?
     @Option(help: "LSTM layers (1 or 2).")
-    var layers = 1
+    var layers = defaults.layers
     @Option(help: "Hidden units per direction.")
-    var hidden = 128
+    var hidden = defaults.hidden
     @Option(name: .customLong("embedding-size"), help: "Embedding width for --embedding random (GloVe gives 50).")
-    var embeddingSize = 50
-    @Option(help: "last, mean, max or attention.")
-    var pooling: Pooling = .max
+    var embeddingSize = defaults.embeddingSize
+    @Option(help: "last, mean, max, max-mean (both, side by side) or attention.")
+    var pooling = defaults.pooling
     @Option(help: "Dropout on embeddings, between layers and before the output layer.")
-    var dropout = 0.5
+    var dropout = defaults.dropout
     @Option(name: .customLong("max-length"), help: "Tokens kept per review.")
-    var maxLength = 400
+    var maxLength = defaults.maxLength
     @Option(help: "Which tokens of a longer review are kept: start (its first max-length) or end (its last).")
-    var truncate: Truncation = .end
+    var truncate = defaults.truncation
     @Option(name: .customLong("vocabulary-size"), help: "Vocabulary entries, <pad> and <unk> included.")
-    var vocabularySize = 50_000
+    var vocabularySize = defaults.vocabularySize
     @Option(help: "adam or sgd (momentum 0.9).")
-    var optimizer: OptimizerChoice = .adam
+    var optimizer = defaults.optimizer
     @Option(help: "Learning rate.")
-    var lr = 1e-3
+    var lr = defaults.learningRate
+    @Option(help: "plateau (halve --lr when the validation loss stops improving) or cosine (from --lr down to 0 over the epochs).")
+    var schedule = defaults.schedule ?? .plateau
     @Option(name: .customLong("weight-decay"), help: "L2 weight decay, as torch.optim adds it.")
-    var weightDecay = 0.0
+    var weightDecay = defaults.weightDecay
     @Option(name: .customLong("clip-norm"), help: "Global gradient-norm clipping (0: none).")
-    var clipNorm = 5.0
+    var clipNorm = defaults.clipNorm
     @Option(help: "Epochs at most (early stopping may end sooner).")
-    var epochs = 10
+    var epochs = defaults.epochs
     @Option(help: "Stop after this many epochs without a better validation loss (0: never).")
-    var patience = 3
+    var patience = defaults.patience
     @Option(name: .customLong("batch-size"), help: "Reviews per batch.")
-    var batchSize = 64
+    var batchSize = defaults.batchSize
     @Option(help: "Seed of every random choice (initialisation, shuffling, dropout).")
-    var seed: UInt64 = 1
+    var seed = defaults.seed
     @Option(help: "At most this many reviews per split.")
     var limit: Int?
     @Option(name: .customLong("amazon-dir"), help: "amazon-full: the folder of Zhang's train.csv and test.csv (default: $AMAZON_POLARITY_DIR, else ../shared/data/amazon/amazon_review_polarity_csv).")
@@ -88,7 +94,7 @@ struct Train: ParsableCommand {
     @Option(help: "amazon-full: training reviews to sample from train.csv, equally over 2 classes x 5 length bins (default 200000; the test split: --limit, default 25000).")
     var sample: Int?
     @Option(name: .customLong("checkpoint-every"), help: "Also write last.ckpt every this many steps within an epoch (0: epoch ends only).")
-    var checkpointEvery = 100
+    var checkpointEvery = defaults.checkpointEverySteps
     @Option(help: "Output folder: checkpoints, vocabulary, metrics.json, charts.")
     var out = "out/sentiment"
     @Flag(help: "Continue the run whose last.ckpt is in --out (same settings).")
@@ -113,6 +119,7 @@ struct Train: ParsableCommand {
         o.vocabularySize = vocabularySize
         o.optimizer = optimizer
         o.learningRate = lr
+        o.schedule = schedule
         o.weightDecay = weightDecay
         o.clipNorm = clipNorm
         o.epochs = epochs

@@ -56,37 +56,42 @@ private struct HiddenPoolingCase {
         }
         self.out = out
         scorer = (0 ... features).map { _ in rng.uniform(-1, 1) }
-        dPooled = (0 ..< batch * features).map { _ in rng.normal() }
+        dPooled = (0 ..< batch * kind.width(features: features)).map { _ in rng.normal() }
     }
 
     var description: String {
         "\(kind) pooling, T \(steps), lengths \(lengths), \(features) features, \(directions) direction\(directions == 1 ? "" : "s") (hidden-test seed \(seed))"
     }
 
-    /// The reference: pooled [B, F].
+    /// The pooled vector's width: F, or 2F for max-mean.
+    var width: Int { kind.width(features: features) }
+
+    /// The reference: pooled [B, width].
     func pool(_ p: HiddenPoolingCase) -> [Double] {
-        let (B, F) = (batch, features)
-        var pooled = [Double](repeating: 0, count: B * F)
+        let (B, F, W) = (batch, features, width)
+        var pooled = [Double](repeating: 0, count: B * W)
         for b in 0..<B {
             let real = 0..<lengths[b]
             func value(_ t: Int, _ f: Int) -> Double { p.out[(t * B + b) * F + f] }
-            switch kind {
-            case .last:
-                let half = F / directions
-                for f in 0..<F { pooled[b * F + f] = value(f < half ? lengths[b] - 1 : 0, f) }
-            case .mean:
-                for f in 0..<F { pooled[b * F + f] = real.reduce(0) { $0 + value($1, f) } / Double(lengths[b]) }
-            case .max:
-                for f in 0..<F { pooled[b * F + f] = real.map { value($0, f) }.max() ?? 0 }
-            case .attention:
-                let scores = real.map { t in (0..<F).reduce(p.scorer[F]) { $0 + p.scorer[$1] * value(t, $1) } }
-                let top = scores.max() ?? 0
-                let weights = scores.map { Foundation.exp($0 - top) }
-                let total = weights.reduce(0, +)
-                for f in 0..<F {
-                    pooled[b * F + f] = real.reduce(0) { $0 + weights[$1] / total * value($1, f) }
+            func pooledValue(_ kind: Pooling, _ f: Int) -> Double {
+                switch kind {
+                case .last:
+                    return value(f < F / directions ? lengths[b] - 1 : 0, f)
+                case .mean:
+                    return real.reduce(0) { $0 + value($1, f) } / Double(lengths[b])
+                case .max:
+                    return real.map { value($0, f) }.max() ?? 0
+                case .maxMean:
+                    return f < F ? pooledValue(.max, f) : pooledValue(.mean, f - F)
+                case .attention:
+                    let scores = real.map { t in (0..<F).reduce(p.scorer[F]) { $0 + p.scorer[$1] * value(t, $1) } }
+                    let top = scores.max() ?? 0
+                    let weights = scores.map { Foundation.exp($0 - top) }
+                    let total = weights.reduce(0, +)
+                    return real.reduce(0) { $0 + weights[$1] / total * value($1, f) }
                 }
             }
+            for f in 0..<W { pooled[b * W + f] = pooledValue(kind, f) }
         }
         return pooled
     }
@@ -130,8 +135,8 @@ final class HiddenPoolingTests: XCTestCase {
         for (k, kind) in Pooling.allCases.enumerated() {
             let c = HiddenPoolingCase(kind: kind, seed: seed &+ UInt64(k))
             let (pooled, _) = c.studentPooling.forward(c.studentOutput, lengths: c.lengths)
-            XCTAssertEqual(pooled.shape, [c.batch, c.features], "pooled shape, \(c.description)")
-            assertHiddenAgrees(pooled.scalars, c.pool(c), "pooled [B, F] of \(c.description)")
+            XCTAssertEqual(pooled.shape, [c.batch, c.width], "pooled shape, \(c.description)")
+            assertHiddenAgrees(pooled.scalars, c.pool(c), "pooled [B, width] of \(c.description)")
         }
     }
 
@@ -141,7 +146,7 @@ final class HiddenPoolingTests: XCTestCase {
             let c = HiddenPoolingCase(kind: kind, seed: seed &+ UInt64(k))
             let pooling = c.studentPooling
             let (_, cache) = pooling.forward(c.studentOutput, lengths: c.lengths)
-            let (dOut, scorer) = pooling.backward(Tensor(shape: [c.batch, c.features], scalars: c.dPooled), cache: cache)
+            let (dOut, scorer) = pooling.backward(Tensor(shape: [c.batch, c.width], scalars: c.dPooled), cache: cache)
             assertHiddenAgrees(dOut.scalars, c.numericGradient(\.out), "dOut [T, B, F] (zero at padded steps) of \(c.description)")
             if kind == .attention {
                 let dScorer = c.numericGradient(\.scorer)

@@ -27,7 +27,7 @@ final class PoolingTests: XCTestCase {
         let pool = pooling(kind)
         let out = output(seed: 1)
         var rng = SeededRNG(seed: 2)
-        let w = Tensor<Double>.normal([3, 6], rng: &rng)
+        let w = Tensor<Double>.normal([3, kind.width(features: 6)], rng: &rng)
         let (_, cache) = pool.forward(out, lengths: lengths)
         let (dOut, scorerGrads) = pool.backward(w, cache: cache)
         func loss(_ p: SequencePooling<Double>, _ o: Tensor<Double>) -> Double { (p.forward(o, lengths: lengths).pooled * w).sum() }
@@ -49,6 +49,15 @@ final class PoolingTests: XCTestCase {
     func testPoolingMean_gradient() { gradientCheck(.mean) }
     func testPoolingMax_gradient() { gradientCheck(.max) }
     func testPoolingAttention_gradient() { gradientCheck(.attention) }
+    func testPoolingMaxMean_gradient() { gradientCheck(.maxMean) }
+
+    func testPoolingMaxMean_isMaxThenMeanSideBySide() {
+        let out = output(seed: 4)
+        let pooled = pooling(.maxMean).forward(out, lengths: lengths).pooled
+        XCTAssertEqual(pooled.shape, [3, 12], "max-mean pooling: [B, 2F]")
+        assertClose(pooled.columns(0..<6), pooling(.max).forward(out, lengths: lengths).pooled, tolerance: 0, "max-mean: its first F columns are max pooling")
+        assertClose(pooled.columns(6..<12), pooling(.mean).forward(out, lengths: lengths).pooled, tolerance: 0, "max-mean: its last F columns are mean pooling")
+    }
 
     func testPoolingLast_readsForwardEndAndBackwardStart() {
         let out = output(seed: 1)

@@ -19,6 +19,8 @@ private struct ToyTask: TrainingTask {
     /// Validation figures to report instead of the real ones, epoch by epoch.
     var scriptedValidation: [Double]?
     var validations = 0
+    /// The learning rate the loop passed to each step.
+    var rates: [Double] = []
 
     init(seed: UInt64) {
         self.seed = seed
@@ -37,6 +39,7 @@ private struct ToyTask: TrainingTask {
 
     mutating func trainStep(epoch: Int, step: Int, learningRate: Double, rng: inout SeededRNG) -> StepResult {
         calls += 1
+        rates.append(learningRate)
         if order.epoch != epoch {
             var r = SeededRNG(seed: RandomStreams.epochSeed(seed, epoch: epoch))
             order = (epoch, r.permutation(x.count))
@@ -186,7 +189,7 @@ final class TrainingLoopTests: XCTestCase {
         task.scriptedValidation = [0.5, 0.4, 0.45, 0.46, 0.3, 0.2]
         var c = config("early", epochs: 6)
         c.earlyStoppingPatience = 2
-        c.plateau = ReduceLROnPlateau(factor: 0.5, patience: 0)
+        c.schedule = .reduceOnPlateau(ReduceLROnPlateau(factor: 0.5, patience: 0))
         let state = try TrainingLoop.run(&task, config: c)
         XCTAssertEqual(state.history.count, 4, "should stop after 2 epochs without improvement")
         XCTAssertEqual(state.bestEpoch, 2)
@@ -195,5 +198,38 @@ final class TrainingLoopTests: XCTestCase {
         XCTAssertTrue(state.stopReason?.hasPrefix("early stopping") ?? false, "\(state.stopReason ?? "nil")")
         let best = try Checkpoint.read(from: c.bestCheckpointPath).decodeMetadata(CheckpointMetadata.self).state
         XCTAssertEqual(best.epochsCompleted, 2)
+    }
+
+    func testCosineScheduleWarmsUpThenDecaysToZeroAndResumesOnTheSameCurve() throws {
+        var c = config("cosine", epochs: 4)   // 4 epochs of 5 steps
+        c.schedule = .cosine(warmupSteps: 2)
+        var task = ToyTask(seed: 5)
+        let state = try TrainingLoop.run(&task, config: c)
+        XCTAssertEqual(task.rates.count, 20)
+        // Warm-up: 1/3 and 2/3 of the base rate; then the cosine starts at the base rate.
+        XCTAssertEqual(task.rates[0], 0.1 / 3, accuracy: 1e-15)
+        XCTAssertEqual(task.rates[1], 0.2 / 3, accuracy: 1e-15)
+        XCTAssertEqual(task.rates[2], 0.1, accuracy: 1e-15)
+        // Halfway through the 18 decaying steps the rate is half the base rate.
+        XCTAssertEqual(task.rates[11], 0.05, accuracy: 1e-15)
+        for k in 3..<20 { XCTAssertLessThan(task.rates[k], task.rates[k - 1], "the rate falls at every step after the warm-up (step \(k))") }
+        XCTAssertEqual(task.rates[19], 0.1 * 0.5 * (1 + cos(Double.pi * 17 / 18)), accuracy: 1e-15)
+        XCTAssertEqual(state.history.map(\.learningRate), [task.rates[0], task.rates[5], task.rates[10], task.rates[15]],
+                       "the table shows each epoch's first rate")
+
+        // Halted after step 7 and resumed: the same rates, so the same weights.
+        var halted = c
+        halted.directory = dir + "/cosine-resumed"
+        halted.haltAfterStep = 7
+        var first = ToyTask(seed: 5)
+        _ = try TrainingLoop.run(&first, config: halted)
+        halted.haltAfterStep = nil
+        var second = ToyTask(seed: 5)
+        let resumed = try TrainingLoop.run(&second, config: halted, resume: true)
+        XCTAssertEqual(first.rates, Array(task.rates[0..<7]))
+        // The resumed run starts from the checkpoint of step 6 (one every 3 steps) on the same curve.
+        XCTAssertEqual(second.rates, Array(task.rates[6...]))
+        XCTAssertEqual(second.w.scalars, task.w.scalars)
+        XCTAssertEqual(withoutTimes(resumed.history), withoutTimes(state.history))
     }
 }
