@@ -20,6 +20,12 @@ import TensorCore
 
 public enum Pooling: String, Codable, CaseIterable, Sendable {
     case last, mean, max, attention
+    /// max and mean side by side, [B, 2F] (ULMFiT's concat pooling without the last step):
+    /// the strongest signal of each feature and its overall level. Built from your max and mean.
+    case maxMean = "max-mean"
+
+    /// The pooled vector's width for an LSTM output of `features` per step.
+    public func width(features: Int) -> Int { self == .maxMean ? 2 * features : features }
 }
 
 public struct SequencePooling<T: TensorScalar>: Sendable {
@@ -58,6 +64,10 @@ public struct SequencePooling<T: TensorScalar>: Sendable {
             let (pooled, argmax) = maxForward(out, lengths: lengths)
             cache.argmax = argmax
             return (pooled, cache)
+        case .maxMean:
+            let (pooledMax, argmax) = maxForward(out, lengths: lengths)
+            cache.argmax = argmax
+            return (concatColumns([pooledMax, meanForward(out, lengths: lengths)]), cache)
         case .attention:
             let (pooled, alpha, scorer) = attentionForward(out, lengths: lengths)
             cache.alpha = alpha
@@ -69,11 +79,15 @@ public struct SequencePooling<T: TensorScalar>: Sendable {
 
     /// dPooled: [B, F] -> dOut: [T, B, F] (zero at padding) and the scorer's gradients (attention).
     public func backward(_ dPooled: Tensor<T>, cache: Cache) -> (dOut: Tensor<T>, attention: Linear<T>.Gradients?) {
-        precondition(dPooled.shape == [cache.shape[1], cache.shape[2]], "SequencePooling.backward: dPooled \(dPooled.shape), expected [\(cache.shape[1]), \(cache.shape[2])]")
+        let width = kind.width(features: cache.shape[2])
+        precondition(dPooled.shape == [cache.shape[1], width], "SequencePooling.backward: dPooled \(dPooled.shape), expected [\(cache.shape[1]), \(width)]")
         switch kind {
         case .last: return (lastBackward(dPooled, cache: cache), nil)
         case .mean: return (meanBackward(dPooled, cache: cache), nil)
         case .max: return (maxBackward(dPooled, cache: cache), nil)
+        case .maxMean:
+            let f = cache.shape[2]
+            return (maxBackward(dPooled.columns(0..<f), cache: cache) + meanBackward(dPooled.columns(f..<2 * f), cache: cache), nil)
         case .attention: return attentionBackward(dPooled, cache: cache)
         }
     }

@@ -92,7 +92,7 @@ public struct SentimentLSTM<T: TensorScalar>: Sendable {
                                    numLayers: config.layers, bidirectional: config.bidirectional,
                                    dropout: config.layers > 1 ? config.dropout : 0, rng: &rng)
         pooling = SequencePooling(kind: config.pooling, features: config.features, directions: config.directions, rng: &rng)
-        output = Linear(inputSize: config.features, outputSize: 1, rng: &rng)
+        output = Linear(inputSize: config.pooling.width(features: config.features), outputSize: 1, rng: &rng)
     }
 
     public struct Cache {

@@ -22,21 +22,29 @@ public struct SentimentRunOptions: Codable, Sendable {
     public var hidden = 128
     /// Embedding width for random embeddings (GloVe fixes it to the file's, 50).
     public var embeddingSize = 50
-    public var pooling: Pooling = .max
-    /// 0.5 with 10 epochs beat 0.3 with 6 on IMDB's validation split (91.7% against 90.8%).
+    /// max-mean: the strongest and the average signal of each feature (max alone: about 0.3
+    /// points less on the validation split).
+    public var pooling: Pooling = .maxMean
     public var dropout = 0.5
     public var maxLength = 400
     /// The end: where IMDB reviewers sum up (with the 50,000-word vocabulary: validation 90.8% against 90.6%).
     public var truncation: Truncation = .end
     public var vocabularySize = 50_000
     public var optimizer: OptimizerChoice = .adam
-    public var learningRate = 1e-3
+    /// The peak of the cosine schedule: twice the constant rate that worked (1e-3), since the
+    /// rate is near the peak only at the start.
+    public var learningRate = 2e-3
+    /// nil in runs from before the option existed: plateau. A cosine over 6 epochs reached the
+    /// validation accuracy of 10 plateau epochs: a fixed budget annealed to 0 instead of an open end.
+    public var schedule: ScheduleChoice? = .cosine
     public var weightDecay = 0.0
     public var clipNorm = 5.0
-    public var epochs = 10
+    public var epochs = 6
     public var batchSize = 64
     public var seed: UInt64 = 1
-    public var patience = 3
+    /// 0: never stop early (a cosine run is planned to its last epoch; best.ckpt still keeps
+    /// the epoch with the lowest validation loss).
+    public var patience = 0
     /// At most this many reviews per split (QUICK runs); nil for all.
     public var limit: Int?
     /// amazon-full: the folder of Zhang's train.csv and test.csv (nil: $AMAZON_POLARITY_DIR, else
@@ -61,6 +69,7 @@ public struct SentimentRunOptions: Codable, Sendable {
             + (dataset == .amazonFull ? " amazon \(amazonDirectory ?? Amazon.defaultFullSetDirectory) sample \(sample ?? SentimentCorpus.amazonFullTrainSample)" : "")
             // Only other cells add to it, so an LSTM run from before the option still resumes.
             + ((cell ?? .lstm) == .lstm ? "" : " cell \(cell?.rawValue ?? "")")
+            + ((schedule ?? .plateau) == .plateau ? "" : " schedule \(schedule?.rawValue ?? "")")
     }
 }
 
@@ -154,7 +163,10 @@ public enum SentimentRun {
         var config = TrainingConfig(epochs: o.epochs, seed: o.seed, learningRate: o.learningRate, directory: o.out)
         config.checkpointEverySteps = o.checkpointEverySteps
         config.monitor = .validationLoss
-        config.plateau = ReduceLROnPlateau(factor: 0.5, patience: 0)
+        switch o.schedule ?? .plateau {
+        case .plateau: config.schedule = .reduceOnPlateau(ReduceLROnPlateau(factor: 0.5, patience: 0))
+        case .cosine: config.schedule = .cosine(warmupSteps: task.batchCount(epoch: 1) / 2)
+        }
         config.earlyStoppingPatience = o.patience
         config.fingerprint = o.fingerprint
         config.haltAfterStep = haltAfterStep

@@ -13,6 +13,12 @@ import Lesson2
 import TensorCore
 import Training
 
+/// How the learning rate moves: halved when the validation loss stops improving, or a cosine
+/// from --lr down to 0 over all the epochs (after half an epoch of warm-up).
+public enum ScheduleChoice: String, Codable, CaseIterable, Sendable {
+    case plateau, cosine
+}
+
 public enum OptimizerChoice: String, Codable, CaseIterable, Sendable {
     case adam, sgd
 }
