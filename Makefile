@@ -144,9 +144,16 @@ sentiment:
 	@.build-$(TRACK)/release/sentiment $(if $(ARGS),$(ARGS),--help)
 
 # BEGIN INSTRUCTOR
+# PyTorch's column: a Python with torch (CONTRIBUTING's .venv); none, and the column is left out.
+TORCH_PYTHON ?= .venv/bin/python
 bench:
 	@$(SETUP_CHECK)
-	TRACK=solutions COURSE_LESSON_DIR= swift run -c release --scratch-path .build-solutions --manifest-cache none LSTMBenchmark $(ARGS)
+	@if [ -x "$(TORCH_PYTHON)" ] && "$(TORCH_PYTHON)" -c 'import torch' 2>/dev/null; then \
+		echo "PyTorch: $(TORCH_PYTHON) (Tools/bench/torch_lstm.py)"; torch="--torch $(abspath $(TORCH_PYTHON))"; \
+	else \
+		echo "PyTorch: no torch in $(TORCH_PYTHON), so no PyTorch column (python3 -m venv .venv && .venv/bin/pip install torch==2.15.0)"; torch=; \
+	fi; \
+	TRACK=solutions COURSE_LESSON_DIR= swift run -c release --scratch-path .build-solutions --manifest-cache none LSTMBenchmark $$torch $(ARGS)
 # END INSTRUCTOR
 
 clean:

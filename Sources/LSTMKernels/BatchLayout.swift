@@ -10,9 +10,10 @@ func selectBatch<T: TensorScalar>(_ t: Tensor<T>, _ batch: [Int]) -> Tensor<T> {
     var out = Tensor<T>(shape: [a, batch.count, f])
     t.withUnsafeBufferPointer { src in
         out.withUnsafeMutableBufferPointer { dst in
+            guard let from = src.baseAddress, let to = dst.baseAddress else { return }
             for i in 0..<a {
                 for (j, column) in batch.enumerated() {
-                    for e in 0..<f { dst[(i * batch.count + j) * f + e] = src[(i * b + column) * f + e] }
+                    (to + (i * batch.count + j) * f).update(from: from + (i * b + column) * f, count: f)
                 }
             }
         }
@@ -25,9 +26,10 @@ func placeBatch<T: TensorScalar>(_ part: Tensor<T>, _ batch: [Int], into t: inou
     let (a, b, f) = (t.shape[0], t.shape[1], t.shape[2])
     part.withUnsafeBufferPointer { src in
         t.withUnsafeMutableBufferPointer { dst in
+            guard let from = src.baseAddress, let to = dst.baseAddress else { return }
             for i in 0..<a {
                 for (j, column) in batch.enumerated() {
-                    for e in 0..<f { dst[(i * b + column) * f + e] = src[(i * batch.count + j) * f + e] }
+                    (to + (i * b + column) * f).update(from: from + (i * batch.count + j) * f, count: f)
                 }
             }
         }

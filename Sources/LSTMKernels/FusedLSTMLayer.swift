@@ -65,13 +65,21 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
         let h0 = initial.map { packing.sortRows($0.h) } ?? Tensor<T>(shape: [batch, hs])
         let c0 = initial.map { packing.sortRows($0.c) } ?? Tensor<T>(shape: [batch, hs])
         let packedX = packing.gather(x)                                     // [N, E]
-        // Every element of these is written below before it is read: no need to zero them.
+        // Every row of gates starts as b_ih + b_hh, and X W_ihᵀ for all steps at once is added in
+        // one GEMM: the time loop below then only adds h W_hhᵀ, with no extra pass for the bias.
+        let bias = weights.biasIH + weights.biasHH
         var gates = Tensor<T>.uninitialized([n, g4])
-        gemm(packedX, weights.weightIH, transposeB: true, into: &gates, beta: 0)  // [N, 4H], all steps at once
+        gates.scalars.withUnsafeMutableBufferPointer { gBuf in
+            bias.scalars.withUnsafeBufferPointer { biasBuf in
+                guard let gp = gBuf.baseAddress, let bp = biasBuf.baseAddress else { return }
+                for r in 0..<n { (gp + r * g4).update(from: bp, count: g4) }
+            }
+        }
+        gemm(packedX, weights.weightIH, transposeB: true, into: &gates, beta: 1)  // [N, 4H]
+        // Every element of these is written below before it is read: no need to zero them.
         var c = Tensor<T>.uninitialized([n, hs])
         var tanhC = Tensor<T>.uninitialized([n, hs])
         var h = Tensor<T>.uninitialized([n, hs])
-        let bias = weights.biasIH + weights.biasHH
 
         gates.scalars.withUnsafeMutableBufferPointer { gBuf in
         c.scalars.withUnsafeMutableBufferPointer { cBuf in
@@ -80,11 +88,10 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
         h0.scalars.withUnsafeBufferPointer { h0Buf in
         c0.scalars.withUnsafeBufferPointer { c0Buf in
         weights.weightHH.scalars.withUnsafeBufferPointer { wBuf in
-        bias.scalars.withUnsafeBufferPointer { biasBuf in
             // n > 0 (every length ≥ 1), so none of these is nil.
             guard let gp = gBuf.baseAddress, let cp = cBuf.baseAddress, let tcp = tcBuf.baseAddress,
                   let hp = hBuf.baseAddress, let h0 = h0Buf.baseAddress, let c0 = c0Buf.baseAddress,
-                  let w = wBuf.baseAddress, let bp = biasBuf.baseAddress, hs > 0 else { return }
+                  let w = wBuf.baseAddress, hs > 0 else { return }
             for k in 0..<packing.steps {
                 let b = packing.batchSizes[k], row = packing.offsets[k]
                 // The running sequences are a prefix of those that ran at step k - 1, so their
@@ -96,7 +103,6 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
                        b: w, ldb: hs, beta: 1, c: g, ldc: g4)
                 for j in 0..<b {
                     let gj = g + j * g4
-                    for u in 0..<g4 { gj[u] += bp[u] }
                     fastSigmoidInPlace(gj, count: 2 * hs)         // i, f
                     fastTanhInPlace(gj + 2 * hs, count: hs)       // g
                     fastSigmoidInPlace(gj + 3 * hs, count: hs)    // o
@@ -111,7 +117,7 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
                     for u in 0..<hs { hj[u] = gj[3 * hs + u] * tcj[u] }
                 }
             }
-        }}}}}}}}
+        }}}}}}}
 
         // Each sequence's final state sits in the packed row of its own last real step.
         var finalH = Tensor<T>(shape: [batch, hs]), finalC = Tensor<T>(shape: [batch, hs])
@@ -195,23 +201,32 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
             }
         }}}}}}}}}
 
-        // H_prev [N, H]: the state each packed row started from (h_{k-1}, or the initial h).
-        // Step k's rows start from the first b_k rows of step k - 1: one block copy per step.
-        var hPrev = Tensor<T>.uninitialized([n, hs])
-        hPrev.scalars.withUnsafeMutableBufferPointer { dst in
-            cache.h.scalars.withUnsafeBufferPointer { h in
-                cache.initialH.scalars.withUnsafeBufferPointer { h0 in
-                    guard let to = dst.baseAddress, let from = h.baseAddress, let start = h0.baseAddress else { return }
-                    to.update(from: start, count: packing.batchSizes[0] * hs)
-                    for k in 1..<packing.steps {
-                        (to + packing.offsets[k] * hs).update(from: from + packing.offsets[k - 1] * hs,
-                                                              count: packing.batchSizes[k] * hs)
+        // [X | H_prev] [N, E + H]: each packed row's input and the state it started from (h_{k-1},
+        // or the initial h). Step k's rows start from the first b_k rows of step k - 1. Side by
+        // side, both weight gradients come from one GEMM that reads dGates once.
+        let (e, eh) = (inputSize, inputSize + hs)
+        var xh = Tensor<T>.uninitialized([n, eh])
+        xh.scalars.withUnsafeMutableBufferPointer { dst in
+            cache.x.scalars.withUnsafeBufferPointer { x in
+                cache.h.scalars.withUnsafeBufferPointer { h in
+                    cache.initialH.scalars.withUnsafeBufferPointer { h0 in
+                        guard let to = dst.baseAddress, let xp = x.baseAddress, let hp = h.baseAddress,
+                              let start = h0.baseAddress else { return }
+                        for r in 0..<n { (to + r * eh).update(from: xp + r * e, count: e) }
+                        for j in 0..<packing.batchSizes[0] { (to + j * eh + e).update(from: start + j * hs, count: hs) }
+                        for k in 1..<packing.steps {
+                            let (row, previous) = (packing.offsets[k], packing.offsets[k - 1])
+                            for j in 0..<packing.batchSizes[k] {
+                                (to + (row + j) * eh + e).update(from: hp + (previous + j) * hs, count: hs)
+                            }
+                        }
                     }
                 }
             }
         }
-        let dWeightIH = matmul(dGates, transposeA: true, cache.x)    // [4H, N]·[N, E]
-        let dWeightHH = matmul(dGates, transposeA: true, hPrev)      // [4H, N]·[N, H]
+        let dWeights = matmul(dGates, transposeA: true, xh)           // [4H, N]·[N, E + H]
+        let dWeightIH = dWeights.columns(0..<e)                      // [4H, E]
+        let dWeightHH = dWeights.columns(e..<eh)                     // [4H, H]
         let dBias = dGates.sumRows()                                 // [4H]
         let dx = packing.scatter(matmul(dGates, weights.weightIH))   // [N, 4H]·[4H, E] -> [T, B, E]
         let dInitial = (h: packing.unsortRows(dhCarry), c: packing.unsortRows(dcCarry))
