@@ -89,10 +89,10 @@ public struct SequencePooling<T: TensorScalar>: Sendable {
         // BEGIN SOLUTION: SequencePooling last, forward (section 3.1)
         let (B, F) = (out.shape[1], out.shape[2])
         let H = F / directions
-        let steps = out.reshaped([out.shape[0] * B, F])                     // row t·B + b: out[t, b]
+        let outSteps = out.reshaped([out.shape[0] * B, F])                  // row t·B + b: out[t, b]
         let lastSteps = (0..<B).map { b in (lengths[b] - 1) * B + b }
         // Forward direction: its last real step; backward direction: t = 0 (rows 0..<B).
-        return concatColumns([steps.rows(lastSteps).columns(0..<H), steps.rows(0..<B).columns(H..<F)])
+        return concatColumns([outSteps.rows(lastSteps).columns(0..<H), outSteps.rows(0..<B).columns(H..<F)])
         // END SOLUTION
     }
 
