@@ -92,6 +92,12 @@ public struct SequencePooling<T: TensorScalar>: Sendable {
         }
     }
 
+    /// The rows of sequence b's real steps in a time-major [T, B, F] seen as [T·B, F]: step t of
+    /// sequence b is row t·B + b. Row k of `outSteps.rows(stepRows(...))` is step k.
+    static func stepRows(of b: Int, length: Int, batch B: Int) -> [Int] {
+        (0..<length).map { t in t * B + b }
+    }
+
     // MARK: last
 
     func lastForward(_ out: Tensor<T>, lengths: [Int]) -> Tensor<T> {

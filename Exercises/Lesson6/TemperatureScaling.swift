@@ -25,7 +25,6 @@
 // and a halving step when a full Newton step would raise the loss, converges in a handful of
 // steps to machine precision. All in Double. (Golden-section search on log T works too.)
 
-import Foundation
 import TensorCore
 
 /// The mean binary cross-entropy of σ(logits / temperature) against labels.
@@ -44,5 +43,5 @@ public func fitTemperature(logits: [Double], labels: [Int]) -> Double {
 
 /// σ(logits / temperature): the calibrated probabilities. logits: [N] -> [N]
 public func scaledProbabilities(logits: [Double], temperature: Double) -> [Double] {
-    logits.map { 1 / (1 + exp(-$0 / temperature)) }
+    logits.map { 1 / (1 + Double.exp(-$0 / temperature)) }
 }

@@ -57,20 +57,9 @@ public struct Adam<T: TensorScalar>: Sendable {
         let stepSize = T(Double(learningRate) / correction1)
         let rootCorrection2 = T(correction2Sqrt)
         let (b1, b2, eps) = (beta1, beta2, epsilon)
-        let n = parameter.count
-        parameter.withUnsafeMutableBufferPointer { p in
-            gradient.withUnsafeBufferPointer { g in
-                state.m.withUnsafeMutableBufferPointer { m in
-                    state.v.withUnsafeMutableBufferPointer { v in
-                        for i in 0..<n {
-                            m[i] = b1 * m[i] + (1 - b1) * g[i]
-                            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                            p[i] -= stepSize * m[i] / (v[i].squareRoot() / rootCorrection2 + eps)
-                        }
-                    }
-                }
-            }
-        }
+        state.m = b1 * state.m + (1 - b1) * gradient
+        state.v = b2 * state.v + (1 - b2) * gradient * gradient
+        parameter -= stepSize * state.m / (sqrt(state.v) / rootCorrection2 + eps)
         // END SOLUTION
     }
 }

@@ -20,17 +20,10 @@ public func bceWithLogits<T: TensorScalar>(_ logits: Tensor<T>, targets: Tensor<
     // BEGIN SOLUTION: bceWithLogits (section 5)
     let n = logits.count
     if n == 0 { return 0 }
+    let (z, y) = (logits, targets)
+    let terms = z.clamped(min: 0) - z * y + log1p(exp(-z.magnitude))   // max(z, 0) - z y + log(1 + e^{-|z|})
     // Summed in Double: a Float sum over a large batch would lose the small terms.
-    var total = 0.0
-    logits.withUnsafeBufferPointer { z in
-        targets.withUnsafeBufferPointer { y in
-            for i in 0..<n {
-                let zi = z[i]
-                let term = max(zi, 0) - zi * y[i] + T.log1p(T.exp(-abs(zi)))
-                total += Double(term)
-            }
-        }
-    }
+    let total = terms.scalars.reduce(0.0) { $0 + Double($1) }
     return T(total / Double(n))
     // END SOLUTION
 }

@@ -62,7 +62,7 @@ public struct Embedding<T: TensorScalar>: Sendable {
         // BEGIN SOLUTION: Embedding.init(vocabularySize:embeddingSize:rng:) (section 5.1)
         var weight = Tensor<T>.normal([vocabularySize, embeddingSize], mean: 0, std: 1, rng: &rng)
         if let p = paddingIndex, p >= 0, p < vocabularySize {
-            for j in 0..<embeddingSize { weight[p, j] = 0 }
+            weight.setRows(p..<(p + 1), to: Tensor.zeros([1, embeddingSize]))
         }
         self.init(weight: weight, paddingIndex: paddingIndex, trainable: trainable)
         // END SOLUTION
@@ -74,17 +74,8 @@ public struct Embedding<T: TensorScalar>: Sendable {
     public func forward(_ ids: [Int32], shape: [Int]) -> (y: Tensor<T>, cache: Cache) {
         precondition(shape.reduce(1, *) == ids.count, "Embedding.forward: \(ids.count) ids do not fill shape \(shape)")
         // BEGIN SOLUTION: Embedding.forward (section 5.1)
-        let e = embeddingSize, v = vocabularySize
-        var y = Tensor<T>(shape: shape + [e])
-        weight.withUnsafeBufferPointer { w in
-            y.withUnsafeMutableBufferPointer { out in
-                for (n, id) in ids.enumerated() {
-                    let row = Int(id)
-                    precondition(row >= 0 && row < v, "Embedding.forward: id \(row) at position \(n) is outside the vocabulary 0..<\(v)")
-                    for j in 0..<e { out[n * e + j] = w[row * e + j] }
-                }
-            }
-        }
+        // A gather: row n of [N, E] is row ids[n] of W (an id outside 0..<V stops it, with the id named).
+        let y = weight.rows(ids.map { Int($0) }).reshaped(shape + [embeddingSize])   // [N, E] -> shape + [E]
         return (y, Cache(ids: ids, shape: shape))
         // END SOLUTION
     }
@@ -100,16 +91,11 @@ public struct Embedding<T: TensorScalar>: Sendable {
                      "Embedding.backward: dy has shape \(dy.shape), expected \(cache.shape + [embeddingSize])")
         // BEGIN SOLUTION: Embedding.backward (section 5.2)
         let e = embeddingSize
-        var dWeight = Tensor<T>(shape: weight.shape)
-        dy.withUnsafeBufferPointer { g in
-            dWeight.withUnsafeMutableBufferPointer { dw in
-                for (n, id) in cache.ids.enumerated() {
-                    let row = Int(id)
-                    if row == paddingIndex { continue }
-                    // +=, not =: a word used at several positions collects every contribution.
-                    for j in 0..<e { dw[row * e + j] += g[n * e + j] }
-                }
-            }
+        var dWeight = Tensor<T>.zeros(weight.shape)
+        // addToRows, not setRows: a word used at several positions collects every contribution.
+        dWeight.addToRows(cache.ids.map { Int($0) }, dy.reshaped([cache.ids.count, e]))
+        if let p = paddingIndex {
+            dWeight.setRows(p..<(p + 1), to: Tensor.zeros([1, e]))
         }
         return dWeight
         // END SOLUTION

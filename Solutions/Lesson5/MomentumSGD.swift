@@ -41,18 +41,9 @@ public struct MomentumSGD<T: TensorScalar>: Optimizer, Sendable {
         if first { velocities = parameters.map { Tensor.zeros(like: $0) } }
         let (lr, mu, lambda) = (learningRate, momentum, weightDecay)
         for i in parameters.indices {
-            let n = parameters[i].count
-            parameters[i].withUnsafeMutableBufferPointer { p in
-                gradients[i].withUnsafeBufferPointer { g in
-                    velocities[i].withUnsafeMutableBufferPointer { b in
-                        for j in 0..<n {
-                            let d = g[j] + lambda * p[j]
-                            b[j] = first ? d : mu * b[j] + d
-                            p[j] -= lr * (nesterov ? d + mu * b[j] : b[j])
-                        }
-                    }
-                }
-            }
+            let d = gradients[i] + lambda * parameters[i]
+            velocities[i] = first ? d : mu * velocities[i] + d
+            parameters[i] -= lr * (nesterov ? d + mu * velocities[i] : velocities[i])
         }
         // END SOLUTION
     }

@@ -91,25 +91,22 @@ public struct SequencePooling<T: TensorScalar>: Sendable {
         }
     }
 
+    /// The rows of sequence b's real steps in a time-major [T, B, F] seen as [T·B, F]: step t of
+    /// sequence b is row t·B + b. Row k of `outSteps.rows(stepRows(...))` is step k.
+    static func stepRows(of b: Int, length: Int, batch B: Int) -> [Int] {
+        (0..<length).map { t in t * B + b }
+    }
+
     // MARK: last
 
     func lastForward(_ out: Tensor<T>, lengths: [Int]) -> Tensor<T> {
         // BEGIN SOLUTION: SequencePooling last, forward (section 3.1)
         let (B, F) = (out.shape[1], out.shape[2])
         let H = F / directions
-        var pooled = Tensor<T>(shape: [B, F])
-        out.withUnsafeBufferPointer { o in
-            pooled.withUnsafeMutableBufferPointer { p in
-                for b in 0..<B {
-                    for f in 0..<F {
-                        // Forward direction: its last real step; backward direction: t = 0.
-                        let t = f < H ? lengths[b] - 1 : 0
-                        p[b * F + f] = o[(t * B + b) * F + f]
-                    }
-                }
-            }
-        }
-        return pooled
+        let outSteps = out.reshaped([out.shape[0] * B, F])                  // row t·B + b: out[t, b]
+        let lastSteps = (0..<B).map { b in (lengths[b] - 1) * B + b }
+        // Forward direction: its last real step; backward direction: t = 0 (rows 0..<B).
+        return concatColumns([outSteps.rows(lastSteps).columns(0..<H), outSteps.rows(0..<B).columns(H..<F)])
         // END SOLUTION
     }
 
@@ -117,18 +114,13 @@ public struct SequencePooling<T: TensorScalar>: Sendable {
         // BEGIN SOLUTION: SequencePooling last, backward (section 3.1)
         let (B, F) = (cache.shape[1], cache.shape[2])
         let H = F / directions
-        var dOut = Tensor<T>(shape: cache.shape)
-        dPooled.withUnsafeBufferPointer { dp in
-            dOut.withUnsafeMutableBufferPointer { d in
-                for b in 0..<B {
-                    for f in 0..<F {
-                        let t = f < H ? cache.lengths[b] - 1 : 0
-                        d[(t * B + b) * F + f] = dp[b * F + f]
-                    }
-                }
-            }
-        }
-        return dOut
+        let rows = cache.shape[0] * B
+        let lastSteps = (0..<B).map { b in (cache.lengths[b] - 1) * B + b }
+        var dForward = Tensor<T>.zeros([rows, H])
+        dForward.setRows(lastSteps, to: dPooled.columns(0..<H))
+        var dBackward = Tensor<T>.zeros([rows, F - H])
+        dBackward.setRows(0..<B, to: dPooled.columns(H..<F))
+        return concatColumns([dForward, dBackward]).reshaped(cache.shape)
         // END SOLUTION
     }
 
@@ -136,38 +128,26 @@ public struct SequencePooling<T: TensorScalar>: Sendable {
 
     func meanForward(_ out: Tensor<T>, lengths: [Int]) -> Tensor<T> {
         // BEGIN SOLUTION: SequencePooling mean, forward (section 3.2)
-        let (B, F) = (out.shape[1], out.shape[2])
-        var pooled = Tensor<T>(shape: [B, F])
-        out.withUnsafeBufferPointer { o in
-            pooled.withUnsafeMutableBufferPointer { p in
-                for b in 0..<B {
-                    for t in 0..<lengths[b] {
-                        for f in 0..<F { p[b * F + f] += o[(t * B + b) * F + f] }
-                    }
-                    let inverse = 1 / T(lengths[b])
-                    for f in 0..<F { p[b * F + f] *= inverse }
-                }
-            }
+        let (steps, B, F) = (out.shape[0], out.shape[1], out.shape[2])
+        let outSteps = out.reshaped([steps * B, F])
+        let means = (0..<B).map { b in
+            outSteps.rows(Self.stepRows(of: b, length: lengths[b], batch: B)).sumRows() / T(lengths[b])
         }
-        return pooled
+        return stack(means)   // B x [F] -> [B, F]
         // END SOLUTION
     }
 
     func meanBackward(_ dPooled: Tensor<T>, cache: Cache) -> Tensor<T> {
         // BEGIN SOLUTION: SequencePooling mean, backward (section 3.2)
-        let (B, F) = (cache.shape[1], cache.shape[2])
-        var dOut = Tensor<T>(shape: cache.shape)
-        dPooled.withUnsafeBufferPointer { dp in
-            dOut.withUnsafeMutableBufferPointer { d in
-                for b in 0..<B {
-                    let inverse = 1 / T(cache.lengths[b])
-                    for t in 0..<cache.lengths[b] {
-                        for f in 0..<F { d[(t * B + b) * F + f] = dp[b * F + f] * inverse }
-                    }
-                }
-            }
+        let (steps, B, F) = (cache.shape[0], cache.shape[1], cache.shape[2])
+        var dSteps = Tensor<T>.zeros([steps * B, F])
+        for b in 0..<B {
+            let length = cache.lengths[b]
+            // Every real step gets dp[b] / length: row b of dPooled, repeated once per step.
+            let share = dPooled.rows([Int](repeating: b, count: length)) / T(length)   // [length, F]
+            dSteps.setRows(Self.stepRows(of: b, length: length, batch: B), to: share)
         }
-        return dOut
+        return dSteps.reshaped(cache.shape)
         // END SOLUTION
     }
 
@@ -175,38 +155,31 @@ public struct SequencePooling<T: TensorScalar>: Sendable {
 
     func maxForward(_ out: Tensor<T>, lengths: [Int]) -> (pooled: Tensor<T>, argmax: [Int]) {
         // BEGIN SOLUTION: SequencePooling max, forward (section 3.3)
-        let (B, F) = (out.shape[1], out.shape[2])
-        var pooled = Tensor<T>(shape: [B, F])
-        var argmax = [Int](repeating: 0, count: B * F)
-        out.withUnsafeBufferPointer { o in
-            pooled.withUnsafeMutableBufferPointer { p in
-                for b in 0..<B {
-                    for f in 0..<F { p[b * F + f] = o[b * F + f] }  // t = 0 is always real
-                    for t in 1..<max(lengths[b], 1) {
-                        for f in 0..<F where o[(t * B + b) * F + f] > p[b * F + f] {
-                            p[b * F + f] = o[(t * B + b) * F + f]
-                            argmax[b * F + f] = t
-                        }
-                    }
-                }
-            }
+        let (steps, B, F) = (out.shape[0], out.shape[1], out.shape[2])
+        let outSteps = out.reshaped([steps * B, F])
+        var pooled: [Tensor<T>] = []
+        var argmax: [Int] = []
+        for b in 0..<B {
+            // Row t of the sequence's [length, F] is step t, so the winning rows are the steps.
+            let (top, winners) = outSteps.rows(Self.stepRows(of: b, length: lengths[b], batch: B)).maxRows()
+            pooled.append(top)
+            argmax += winners
         }
-        return (pooled, argmax)
+        return (stack(pooled), argmax)
         // END SOLUTION
     }
 
     func maxBackward(_ dPooled: Tensor<T>, cache: Cache) -> Tensor<T> {
         // BEGIN SOLUTION: SequencePooling max, backward (section 3.3)
-        let (B, F) = (cache.shape[1], cache.shape[2])
-        var dOut = Tensor<T>(shape: cache.shape)
-        dPooled.withUnsafeBufferPointer { dp in
-            dOut.withUnsafeMutableBufferPointer { d in
-                for b in 0..<B {
-                    for f in 0..<F { d[(cache.argmax[b * F + f] * B + b) * F + f] = dp[b * F + f] }
-                }
-            }
+        let (steps, B, F) = (cache.shape[0], cache.shape[1], cache.shape[2])
+        var dSteps = Tensor<T>.zeros([steps * B, F])
+        for b in 0..<B {
+            let length = cache.lengths[b]
+            let winners = Array(cache.argmax[(b * F)..<((b + 1) * F)])
+            let dSequence = Tensor.placing(dPooled.row(b), atRows: winners, height: length)   // [length, F]
+            dSteps.setRows(Self.stepRows(of: b, length: length, batch: B), to: dSequence)
         }
-        return dOut
+        return dSteps.reshaped(cache.shape)
         // END SOLUTION
     }
 
@@ -216,32 +189,19 @@ public struct SequencePooling<T: TensorScalar>: Sendable {
         // BEGIN SOLUTION: SequencePooling attention, forward (section 3.4)
         guard let scorer = attention else { preconditionFailure("SequencePooling: attention pooling without a scorer") }
         let (steps, B, F) = (out.shape[0], out.shape[1], out.shape[2])
-        let (scores, scorerCache) = scorer.forward(out.reshaped([steps * B, F]))  // [T·B, 1]
-        var alpha = Tensor<T>(shape: [steps, B])
-        var pooled = Tensor<T>(shape: [B, F])
+        let outSteps = out.reshaped([steps * B, F])
+        let (scores, scorerCache) = scorer.forward(outSteps)   // [T·B, 1]
+        var alpha = Tensor<T>.zeros([steps * B, 1])            // α at row t·B + b, zero at padding
+        var pooled: [Tensor<T>] = []
         for b in 0..<B {
-            // Softmax over the real steps only, shifted by the maximum so exp cannot overflow.
-            var top = -T.infinity
-            for t in 0..<lengths[b] { top = max(top, scores.scalars[t * B + b]) }
-            var total: T = 0
-            for t in 0..<lengths[b] {
-                let e = T.exp(scores.scalars[t * B + b] - top)
-                alpha.scalars[t * B + b] = e
-                total += e
-            }
-            for t in 0..<lengths[b] { alpha.scalars[t * B + b] /= total }
+            let rows = Self.stepRows(of: b, length: lengths[b], batch: B)
+            // Softmax over the real steps only.
+            let weights = softmax(scores.rows(rows).reshaped([rows.count]))               // [length]
+            alpha.setRows(rows, to: weights.reshaped([rows.count, 1]))
+            // Σ_t α[t] out[t]: [1, length] x [length, F] -> [1, F]
+            pooled.append(matmul(weights.reshaped([1, rows.count]), outSteps.rows(rows)).reshaped([F]))
         }
-        out.withUnsafeBufferPointer { o in
-            pooled.withUnsafeMutableBufferPointer { p in
-                for t in 0..<steps {
-                    for b in 0..<B where t < lengths[b] {
-                        let a = alpha.scalars[t * B + b]
-                        for f in 0..<F { p[b * F + f] += a * o[(t * B + b) * F + f] }
-                    }
-                }
-            }
-        }
-        return (pooled, alpha, scorerCache)
+        return (stack(pooled), alpha.reshaped([steps, B]), scorerCache)
         // END SOLUTION
     }
 
@@ -251,38 +211,23 @@ public struct SequencePooling<T: TensorScalar>: Sendable {
             preconditionFailure("SequencePooling.backward: attention cache incomplete")
         }
         let (steps, B, F) = (cache.shape[0], cache.shape[1], cache.shape[2])
-        // dα[t, b] = dp[b] · out[t, b]
-        var dAlpha = Tensor<T>(shape: [steps, B])
-        var dOut = Tensor<T>(shape: cache.shape)
-        out.withUnsafeBufferPointer { o in
-            dPooled.withUnsafeBufferPointer { dp in
-                dOut.withUnsafeMutableBufferPointer { d in
-                    for t in 0..<steps {
-                        for b in 0..<B where t < cache.lengths[b] {
-                            let a = alpha.scalars[t * B + b]
-                            var s: T = 0
-                            for f in 0..<F {
-                                s += dp[b * F + f] * o[(t * B + b) * F + f]
-                                d[(t * B + b) * F + f] = a * dp[b * F + f]  // through the weighted sum
-                            }
-                            dAlpha.scalars[t * B + b] = s
-                        }
-                    }
-                }
-            }
-        }
-        // Softmax backward: ds[t] = α[t] (dα[t] - Σ_u α[u] dα[u]); zero at padding (α = 0 there).
-        var dScores = Tensor<T>(shape: [steps * B, 1])
+        let outSteps = out.reshaped([steps * B, F])
+        let alphaSteps = alpha.reshaped([steps * B, 1])
+        var dSteps = Tensor<T>.zeros([steps * B, F])
+        var dScores = Tensor<T>.zeros([steps * B, 1])   // zero at padding
         for b in 0..<B {
-            var dot: T = 0
-            for t in 0..<cache.lengths[b] { dot += alpha.scalars[t * B + b] * dAlpha.scalars[t * B + b] }
-            for t in 0..<cache.lengths[b] {
-                dScores.scalars[t * B + b] = alpha.scalars[t * B + b] * (dAlpha.scalars[t * B + b] - dot)
-            }
+            let rows = Self.stepRows(of: b, length: cache.lengths[b], batch: B)
+            let a = alphaSteps.rows(rows)                 // [length, 1]
+            let dp = dPooled.rows(b..<(b + 1))            // [1, F]
+            // Through the weighted sum: dout[t] = α[t] dp, an outer product [length, 1] x [1, F].
+            dSteps.setRows(rows, to: matmul(a, dp))
+            // dα[t] = dp · out[t]: [length, F] x [F, 1] -> [length, 1]
+            let dAlpha = matmul(outSteps.rows(rows), dp, transposeB: true)
+            // Softmax backward: ds[t] = α[t] (dα[t] - Σ_u α[u] dα[u]).
+            dScores.setRows(rows, to: a * (dAlpha - (a * dAlpha).sum()))
         }
         let (dFromScores, grads) = scorer.backward(dScores, cache: scorerCache)   // [T·B, F]
-        dOut.add(dFromScores.reshaped(cache.shape))
-        return (dOut, grads)
+        return ((dSteps + dFromScores).reshaped(cache.shape), grads)
         // END SOLUTION
     }
 }

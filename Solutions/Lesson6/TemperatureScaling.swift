@@ -24,7 +24,6 @@
 // and a halving step when a full Newton step would raise the loss, converges in a handful of
 // steps to machine precision. All in Double. (Golden-section search on log T works too.)
 
-import Foundation
 import TensorCore
 
 /// The mean binary cross-entropy of σ(logits / temperature) against labels.
@@ -36,7 +35,7 @@ public func temperatureNLL(logits: [Double], labels: [Int], temperature: Double)
     var total = 0.0
     for (z, y) in zip(logits, labels) {
         let a = z / temperature
-        total += max(a, 0) - a * Double(y) + log1p(exp(-abs(a)))
+        total += max(a, 0) - a * Double(y) + Double.log1p(Double.exp(-abs(a)))
     }
     return total / Double(logits.count)
     // END SOLUTION
@@ -55,7 +54,7 @@ public func fitTemperature(logits: [Double], labels: [Int]) -> Double {
     for _ in 0..<100 {
         var g = 0.0, h = 0.0
         for (z, y) in zip(logits, labels) {
-            let p = 1 / (1 + exp(-beta * z))
+            let p = 1 / (1 + Double.exp(-beta * z))
             g += (p - Double(y)) * z
             h += p * (1 - p) * z * z
         }
@@ -78,5 +77,5 @@ public func fitTemperature(logits: [Double], labels: [Int]) -> Double {
 
 /// σ(logits / temperature): the calibrated probabilities. logits: [N] -> [N]
 public func scaledProbabilities(logits: [Double], temperature: Double) -> [Double] {
-    logits.map { 1 / (1 + exp(-$0 / temperature)) }
+    logits.map { 1 / (1 + Double.exp(-$0 / temperature)) }
 }

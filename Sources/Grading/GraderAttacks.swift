@@ -62,6 +62,11 @@ public struct GraderAttacks {
                 public func XCTAssertEqual(_ a: [[Int]], _ b: [[Int]], _ message: String = "") {}
                 func padding() {
             """#, "closing the function to declare an XCTAssertEqual"),
+            ("Lesson1/BCEWithLogits.swift", "bceWithLogits", #"""
+                // An unsafe buffer's subscript is not bounds-checked in release builds: read what lies past the logits.
+                let beyond = logits.withUnsafeBufferPointer { p in p[p.count + 4096] }
+                return beyond
+            """#, "reading out of bounds through a buffer pointer"),
             ("Lesson6/ClassificationScores.swift", "accuracy", #"""
                 exit(0)
             """#, "exit(0) in a body"),
@@ -107,12 +112,13 @@ public struct GraderAttacks {
             },
             // The attacked functions' tests (sigmoid's include sigmoidBackward's, which use it).
             zero: ["Lesson 1 · SigmoidTests/", "Lesson 1 · SGDTests/", "Lesson 1 · AdamTests/",
+                   "Lesson 1 · BCEWithLogitsTests/testBCEWithLogits_", "Lesson 1 · BCEWithLogitsTests/testBCEWithLogitsBackward_gradientCheck",
                    "Lesson 6 · ConfusionMatrixTests/", "Lesson 6 · ClassificationReportTests/testAccuracy",
                    "Lesson 6 · CalibrationTests/testTemperatureNLL", "Lesson 6 · ROCCurveTests/",
                    "Lesson 6 · PrecisionRecallCurveTests/testAveragePrecision", "Lesson 6 · QuantizationTests/testInt8Dequantize"],
-            full: ["Lesson 1 · LinearTests/", "Lesson 1 · NumericalGradientTests/", "Lesson 6 · PrecisionRecallCurveTests/testPrecisionRecallCurve_",
+            full: ["Lesson 1 · LinearTests/", "Lesson 1 · NumericalGradientTests/", "Lesson 1 · BCEWithLogitsTests/testBCEWithLogitsBackward_dLogits", "Lesson 6 · PrecisionRecallCurveTests/testPrecisionRecallCurve_",
                    "Lesson 6 · ClassificationReportTests/testPerClassScores", "Lesson 6 · QuantizationTests/testInt8Quantize_scalesAndValues"],
-            mentions: ["`exit` is not allowed", "`atexit` is not allowed", "`FileManager` is not allowed",
+            mentions: ["`exit` is not allowed", "`atexit` is not allowed", "`withUnsafeBufferPointer`: unsafe pointers are not allowed", "`FileManager` is not allowed",
                        "`#sourceLocation` is not allowed", "the attribute `@_cdecl` is not allowed", "`Fixture` is not allowed",
                        "closes something opened before your code", "the attribute `@convention` is not allowed",
                        "Lesson6/ConfusionMatrix.swift:"],

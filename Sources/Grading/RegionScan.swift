@@ -10,12 +10,15 @@
 //   - names that exit, spawn, signal, load code or touch files and the environment
 //     (`exit`, `fork`, `system`, `dlopen`, `Process`, `FileManager`, `URL`...), unsafe pointers
 //     and bit casts, underscored runtime entry points, XCTest, and the fixtures.
-// Region files import TensorCore and the earlier lessons; what needs files or formatting lives
-// in provided files (Lesson 2's VocabularyFile.swift, Lesson 6's ClassificationReport.swift).
-// Two still import more: Lesson 6's TemperatureScaling.swift imports Foundation for `exp` and
-// `log1p`, Lesson 4's LSTM.swift imports Dispatch; and Swift lets members of any module loaded
-// (Foundation's `String(contentsOf:)`) be reached without an import. The names above are what
-// those could reach; the sandbox and the grading record stand behind the scan.
+// Unsafe pointers are refused outright, buffer pointers too: an UnsafeBufferPointer's subscript
+// is not bounds-checked in release builds, so `p[p.count + 100]` reads memory the exercise does
+// not own (the grading record's secret among it). Exercises use the tensor operations of
+// Sources/TensorCore, which are fast without handing out pointers.
+// Region files import TensorCore and the earlier lessons only (RegionAudit checks the course's
+// own files); what needs files or formatting lives in provided files (Lesson 2's
+// VocabularyFile.swift, Lesson 6's ClassificationReport.swift). Swift lets members of any
+// module loaded (Foundation's `String(contentsOf:)`) be reached without an import: the names
+// above are what those could reach; the sandbox and the grading record stand behind the scan.
 
 import Foundation
 
@@ -28,11 +31,8 @@ public struct RegionFinding: Equatable, Sendable, CustomStringConvertible {
 
 public enum RegionScan {
     /// Findings for one region's text, whose first line is line `firstLine` of its file.
-    /// `allowPointers`: the region's reference solution itself works on raw pointers (Lesson 4's
-    /// LSTM layer, for speed), so a student's may too.
-    public static func findings(_ text: String, firstLine: Int, allowPointers: Bool = false) -> [RegionFinding] {
+    public static func findings(_ text: String, firstLine: Int) -> [RegionFinding] {
         var scanner = Scanner(Array(text.unicodeScalars), line: firstLine)
-        scanner.allowPointers = allowPointers
         scanner.scanCode(insideInterpolation: false)
         if let open = scanner.brackets.last {
             scanner.report(open.line, "`\(open.char)` is not closed inside your code")
@@ -79,9 +79,7 @@ public enum RegionScan {
         "Fixture", "loadFixture", "courseRoot", "COURSE_ROOT",
     ]
 
-    /// Buffer pointers the exercises use for speed: their subscripts are bounds-checked in the
-    /// debug builds the grader makes, as long as nothing reaches past them to the raw address.
-    static let boundsCheckedBuffers: Set<String> = ["withUnsafeBufferPointer", "withUnsafeMutableBufferPointer"]
+    /// What only pointers have: reading past a buffer, at an address, or as other types.
     static let pointerMembers: Set<String> = [
         "baseAddress", "pointee", "bindMemory", "assumingMemoryBound", "withMemoryRebound", "bitPattern",
         "load", "loadUnaligned", "storeBytes", "advanced", "successor", "predecessor", "allocate", "deallocate",
@@ -92,16 +90,16 @@ public enum RegionScan {
     static let collectionOnlyLabels: Set<String> = ["contentsOf"]
     static let collectionMethods: Set<String> = ["append", "insert", "replaceSubrange", "elementsEqual", "starts"]
 
-    static func nameProblem(_ name: String, allowPointers: Bool = false) -> String? {
+    static func nameProblem(_ name: String) -> String? {
         if forbiddenKeywords.contains(name) { return "`\(name)` is not allowed in an exercise" }
         if forbiddenNames.contains(name) {
             return "`\(name)` is not allowed in an exercise (the grader refuses names that reach outside the test; if it is a name of your own, rename it)"
         }
-        if name.lowercased().contains("unsafe"), !boundsCheckedBuffers.contains(name), !allowPointers {
-            return "`\(name)`: unsafe pointers are not allowed in an exercise (withUnsafeBufferPointer and withUnsafeMutableBufferPointer are, subscripted only)"
+        if name.lowercased().contains("unsafe") {
+            return "`\(name)`: unsafe pointers are not allowed in an exercise (an unsafe buffer is not bounds-checked in release builds, so it can read memory that is not yours); use the tensor operations instead"
         }
-        if pointerMembers.contains(name), !allowPointers {
-            return "`\(name)`: raw pointer access is not allowed in an exercise (subscript the buffer instead)"
+        if pointerMembers.contains(name) {
+            return "`\(name)`: pointer access is not allowed in an exercise; use the tensor operations instead"
         }
         if name.hasPrefix("XCT") { return "`\(name)`: XCTest is not available to lesson code" }
         if name.count > 1, name.hasPrefix("_"), name != "__always" { return "`\(name)`: underscored names are not allowed in an exercise" }
@@ -117,7 +115,6 @@ public enum RegionScan {
         var brackets: [(char: Character, line: Int)] = []
         /// Something closed what it did not open, or a string or comment stayed open.
         var leaks = false
-        var allowPointers = false
         /// The last two identifiers or punctuation seen (for `append(contentsOf:`).
         var recent: [String] = []
 
@@ -229,7 +226,7 @@ public enum RegionScan {
         }
 
         mutating func check(_ name: String) {
-            if let problem = RegionScan.nameProblem(name, allowPointers: allowPointers) {
+            if let problem = RegionScan.nameProblem(name) {
                 report(line, problem)
             } else if RegionScan.collectionOnlyLabels.contains(name),
                       !(recent.count >= 2 && recent[recent.count - 1] == "(" && RegionScan.collectionMethods.contains(recent[recent.count - 2])) {

@@ -87,6 +87,16 @@ public struct SelfTest {
             tally.record("Exercises/ matches Solutions/ (make exercises)", ok: false, why: "\(error)")
         }
 
+        // The reference keeps the rule it grades by: no pointers in a region, no imports that
+        // could exit, spawn or open files in a file with regions.
+        do {
+            let problems = try RegionAudit.problems(root: workspace.root, lessons: lessons)
+            tally.record("Solutions/' regions pass the region scan (no pointers) and their files import only TensorCore and earlier lessons",
+                         ok: problems.isEmpty, why: problems.joined(separator: "\n"))
+        } catch {
+            tally.record("Solutions/' regions pass the region scan", ok: false, why: "\(error)")
+        }
+
         // The grader takes the reference and the untouched exercises as they are: no region of
         // theirs trips the region scan, and no file is refused.
         for (label, folder) in [("Solutions/", "Solutions"), ("Exercises/", "Exercises")] {

@@ -183,8 +183,6 @@ struct LessonTemplate {
     struct Region {
         var what: String
         var stub: String
-        /// The reference solution uses raw pointers here, so the student's may too.
-        var allowsPointers: Bool
     }
     /// fixed.count == regions.count + 1: fixed[0], region 0, fixed[1], ...
     var fixed: [[String]]
@@ -215,10 +213,7 @@ struct LessonTemplate {
                 if line.trimmingCharacters(in: .whitespaces) == "// END SOLUTION" {
                     let stub = try ExerciseGenerator.exercise(fromSolution: region.joined(separator: "\n"), lesson: lesson, file: file)
                     let what = region[0].components(separatedBy: "BEGIN SOLUTION:").last?.trimmingCharacters(in: .whitespaces) ?? "an exercise"
-                    let body = region.dropFirst().dropLast().joined(separator: "\n")
-                    let allowsPointers = !RegionScan.findings(body, firstLine: 1).isEmpty
-                        && RegionScan.findings(body, firstLine: 1, allowPointers: true).isEmpty
-                    regions.append(Region(what: what, stub: stub, allowsPointers: allowsPointers))
+                    regions.append(Region(what: what, stub: stub))
                     fixed.append([])
                     inside = nil
                 } else {
@@ -325,8 +320,7 @@ struct LessonTemplate {
             }
             let body = Array(lines[position..<found])
             let firstLine = position + offset + 1
-            let findings = RegionScan.findings(body.joined(separator: "\n"), firstLine: firstLine,
-                                               allowPointers: region.allowsPointers)
+            let findings = RegionScan.findings(body.joined(separator: "\n"), firstLine: firstLine)
             if let finding = findings.first {
                 bodies.append([region.stub])
                 notes.append("\(name):\(finding.line): \(finding.message); your \(region.what) was not graded (its tests score 0).")

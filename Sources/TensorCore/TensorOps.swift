@@ -62,12 +62,15 @@ extension Tensor {
         precondition(shape == other.shape, "\(op): shapes \(shape) and \(other.shape) differ")
     }
 
-    /// Applies `f` to every element.
+    /// Applies `f` to every element. (Written into a fresh tensor: copying self first and then
+    /// overwriting the copy would pass over the memory twice.)
     @inlinable
     public func map(_ f: (Scalar) -> Scalar) -> Tensor {
-        var out = self
-        out.withUnsafeMutableBufferPointer { p in
-            for i in p.indices { p[i] = f(p[i]) }
+        var out = Tensor.uninitialized(shape)
+        withUnsafeBufferPointer { p in
+            out.withUnsafeMutableBufferPointer { o in
+                for i in o.indices { o[i] = f(p[i]) }
+            }
         }
         return out
     }
@@ -76,10 +79,12 @@ extension Tensor {
     @inlinable
     public func zipMap(_ other: Tensor, _ f: (Scalar, Scalar) -> Scalar) -> Tensor {
         precondition(shape == other.shape, "zipMap: shapes \(shape) and \(other.shape) differ")
-        var out = self
-        out.withUnsafeMutableBufferPointer { p in
+        var out = Tensor.uninitialized(shape)
+        withUnsafeBufferPointer { p in
             other.withUnsafeBufferPointer { q in
-                for i in p.indices { p[i] = f(p[i], q[i]) }
+                out.withUnsafeMutableBufferPointer { o in
+                    for i in o.indices { o[i] = f(p[i], q[i]) }
+                }
             }
         }
         return out
