@@ -29,6 +29,12 @@ public enum LSTMKernelChoice: String, Codable, CaseIterable, Sendable {
     }
 }
 
+/// The fast kernel's cache inside an `LSTM.Cache`: a type of this lesson's own, so that the
+/// files with exercises need not import the kernel (a region cannot reach it by name).
+public struct FastLSTMCache<T: TensorScalar>: Sendable {
+    var stack: FusedLSTMStack<T>.Cache
+}
+
 extension LSTMParameters {
     /// The same four tensors as the kernel takes them.
     public var kernelWeights: LSTMWeights<T> {
@@ -57,16 +63,16 @@ extension LSTM {
         -> (output: Tensor<T>, final: StackedState, cache: Cache) {
         let r = fused.forward(x, lengths: lengths, initial: initial, training: training, rng: &rng)
         var cache = Cache(layers: [], masks: [])
-        cache.fast = r.cache
+        cache.fast = FastLSTMCache(stack: r.cache)
         cache.timeSteps = x.shape[0]
         cache.batchSize = x.shape[1]
         return (r.output, r.final, cache)
     }
 
     /// backward for a cache made by fastForward.
-    func fastBackward(dOutput: Tensor<T>, dFinal: StackedState?, cache: FusedLSTMStack<T>.Cache)
+    func fastBackward(dOutput: Tensor<T>, dFinal: StackedState?, cache: FastLSTMCache<T>)
         -> (dx: Tensor<T>, dInitial: StackedState, grads: [[LSTMParameters<T>]]) {
-        let r = fused.backward(dOutput: dOutput, dFinal: dFinal, cache: cache)
+        let r = fused.backward(dOutput: dOutput, dFinal: dFinal, cache: cache.stack)
         return (r.dx, r.dInitial, r.grads.map { $0.map(LSTMParameters.init) })
     }
 }

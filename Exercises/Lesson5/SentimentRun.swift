@@ -66,10 +66,11 @@ public struct SentimentRunOptions: Codable, Sendable {
         "\(dataset.rawValue) \(embedding.rawValue) \(bidirectional ? "bi" : "uni") L\(layers) H\(hidden) E\(embeddingSize) "
             + "\(pooling.rawValue) dropout \(dropout) max-length \(maxLength)\(truncation == .end ? " (end)" : "") vocab \(vocabularySize) \(optimizer.rawValue) "
             + "lr \(learningRate) wd \(weightDecay) clip \(clipNorm) batch \(batchSize) seed \(seed) limit \(limit.map(String.init) ?? "all")"
+            // Only another schedule adds to it, so a run from before the option still resumes.
+            + ((schedule ?? .plateau) == .plateau ? "" : " schedule \(schedule?.rawValue ?? "")")
             + (dataset == .amazonFull ? " amazon \(amazonDirectory ?? Amazon.defaultFullSetDirectory) sample \(sample ?? SentimentCorpus.amazonFullTrainSample)" : "")
             // Only other cells add to it, so an LSTM run from before the option still resumes.
             + ((cell ?? .lstm) == .lstm ? "" : " cell \(cell?.rawValue ?? "")")
-            + ((schedule ?? .plateau) == .plateau ? "" : " schedule \(schedule?.rawValue ?? "")")
     }
 }
 

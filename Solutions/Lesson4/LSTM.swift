@@ -18,7 +18,6 @@
 // is row l·D + d of ∂L/∂h0 and ∂L/∂c0, as nn.LSTM's h0.grad and c0.grad are.
 
 import Lesson3
-import LSTMKernels
 import TensorCore
 
 public struct LSTM<T: TensorScalar>: Sendable {
@@ -72,7 +71,7 @@ public struct LSTM<T: TensorScalar>: Sendable {
         /// masks[l]: the dropout mask applied to layer l's output (nil: none was applied).
         public var masks: [Tensor<T>?]
         /// The fast kernel's cache when it ran (`layers` and `masks` are empty then).
-        public var fast: FusedLSTMStack<T>.Cache?
+        public var fast: FastLSTMCache<T>?
         /// The padded length T and the batch size B of the input.
         public var timeSteps: Int
         public var batchSize: Int

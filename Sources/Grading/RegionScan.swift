@@ -79,6 +79,14 @@ public enum RegionScan {
         "Fixture", "loadFixture", "courseRoot", "COURSE_ROOT",
     ]
 
+    /// Provided code that computes what an exercise asks for: the fast LSTM kernel and its bridge
+    /// (Lesson 4's FastKernel.swift). The tests compare your layer with it, so calling it from
+    /// an exercise would pass them without the exercise being done.
+    static let providedAnswers: Set<String> = [
+        "LSTMKernels", "FusedLSTMLayer", "FusedLSTMStack", "LSTMWeights", "FastLSTMCache",
+        "fused", "fastForward", "fastBackward", "kernelWeights", "kernel",
+    ]
+
     /// What only pointers have: reading past a buffer, at an address, or as other types.
     static let pointerMembers: Set<String> = [
         "baseAddress", "pointee", "bindMemory", "assumingMemoryBound", "withMemoryRebound", "bitPattern",
@@ -94,6 +102,9 @@ public enum RegionScan {
         if forbiddenKeywords.contains(name) { return "`\(name)` is not allowed in an exercise" }
         if forbiddenNames.contains(name) {
             return "`\(name)` is not allowed in an exercise (the grader refuses names that reach outside the test; if it is a name of your own, rename it)"
+        }
+        if providedAnswers.contains(name) {
+            return "`\(name)` is the provided fast kernel, which the tests compare your code with: an exercise needs your own code (if it is a name of your own, rename it)"
         }
         if name.lowercased().contains("unsafe") {
             return "`\(name)`: unsafe pointers are not allowed in an exercise (an unsafe buffer is not bounds-checked in release builds, so it can read memory that is not yours); use the tensor operations instead"

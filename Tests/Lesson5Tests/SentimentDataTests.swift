@@ -101,10 +101,12 @@ final class SentimentDataTests: XCTestCase {
         options["dataset"] = "imdb"
         options.removeValue(forKey: "amazonDirectory")
         options.removeValue(forKey: "sample")
+        options.removeValue(forKey: "schedule")
         object["options"] = options
         let old = try JSONDecoder().decode(SentimentMetrics.self, from: JSONSerialization.data(withJSONObject: object))
         XCTAssertNil(old.options.amazonDirectory, "no --amazon-dir in an old run")
         XCTAssertNil(old.options.sample, "no --sample in an old run")
+        XCTAssertNil(old.options.schedule, "no --schedule in an old run: the plateau schedule it trained with")
         XCTAssertTrue(old.options.fingerprint.hasSuffix("seed 1 limit all"), "an imdb fingerprint unchanged: \(old.options.fingerprint)")
     }
 }

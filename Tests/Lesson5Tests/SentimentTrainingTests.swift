@@ -37,6 +37,7 @@ final class SentimentTrainingTests: XCTestCase {
         o.truncation = .end
         o.vocabularySize = 50_000
         o.optimizer = .adam
+        o.schedule = .plateau
         o.clipNorm = 5
         o.patience = 3
         o.embeddingSize = 16

@@ -87,6 +87,10 @@ final class RegionScanTests: XCTestCase {
         XCTAssertEqual(messages("let o: OpaquePointer? = nil").first?.contains("`OpaquePointer`"), true)
         XCTAssertEqual(messages("withUnsafeBytes(of: x) { _ in }").first?.contains("`withUnsafeBytes`"), true)
         XCTAssertEqual(messages("let y = unsafe x").first?.contains("`unsafe`"), true)
+        // The provided fast kernel computes the layer an exercise asks for.
+        XCTAssertEqual(messages("return fastForward(x, lengths: lengths, initial: initial, training: training, rng: &rng)").contains { $0.contains("`fastForward`") }, true)
+        XCTAssertEqual(messages("let r = layers[0][0].fused.forward(x, lengths: lengths, initial: nil)").contains { $0.contains("`fused`") }, true)
+        XCTAssertEqual(messages("var copy = self; copy.kernel = .fast").contains { $0.contains("`kernel`") }, true)
     }
 }
 
