@@ -65,6 +65,8 @@ public final class Sandbox: @unchecked Sendable {
     public let missing: [String]
     private let lock = NSLock()
     private var serial = 0
+    /// The locked file that keeps this grader's users its own while it runs (-1: none).
+    private let userPoolLock: Int32
 
     enum Namespaces { case none, root, user }
 
@@ -111,13 +113,20 @@ public final class Sandbox: @unchecked Sendable {
         self.hidden = candidates.filter { path in !candidates.contains { path.hasPrefix($0 + "/") } }.sorted()
 
         var users: [User] = []
+        var pool: (index: Int, lock: Int32)?
         if isRoot, setpriv != nil {
+            // Each test's user is killed off after the test (every process it has), so two graders
+            // on one machine must never share users: each holds a pool of users of its own.
+            let claimed = Self.claimUserPool()
+            pool = claimed
+            let prefix = claimed.index == 0 ? "course-sandbox" : "course-sandbox\(claimed.index)-"
             for slot in 1...max(1, slots) {
-                if let user = try Self.ensureUser("course-sandbox\(slot)") { users.append(user) }
+                if let user = try Self.ensureUser("\(prefix)\(slot)") { users.append(user) }
             }
             if users.count < max(1, slots) { users = [] }
         }
         self.users = users
+        userPoolLock = pool?.lock ?? -1
         if users.isEmpty {
             missing.append(isRoot ? "a user of its own for each test (setpriv or useradd missing)"
                                   : "a user of its own for each test (needs root)")
@@ -143,6 +152,7 @@ public final class Sandbox: @unchecked Sendable {
 
     deinit {
         try? FileManager.default.removeItem(atPath: directory)
+        if userPoolLock >= 0 { close(userPoolLock) }
     }
 
     /// The command that runs `arguments` of the bundle for one test, in slot `slot`.
@@ -187,6 +197,25 @@ public final class Sandbox: @unchecked Sendable {
         }
         return Command(executable: argv[0], arguments: Array(argv.dropFirst()), environment: environment,
                        workingDirectory: temporary, temporary: temporary, user: user)
+    }
+
+    /// The first pool of sandbox users no other grader on this machine holds (an exclusive
+    /// flock on its lock file, released when the grader's process ends or the sandbox goes);
+    /// when all 8 are held, waits for the first.
+    static func claimUserPool() -> (index: Int, lock: Int32) {
+        let folder = FileManager.default.fileExists(atPath: "/run/lock") ? "/run/lock" : NSTemporaryDirectory()
+        func openLock(_ index: Int) -> Int32 {
+            open("\(folder)/course-sandbox-users-\(index).lock", O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        }
+        for index in 0..<8 {
+            let fd = openLock(index)
+            guard fd >= 0 else { continue }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return (index, fd) }
+            close(fd)
+        }
+        let fd = openLock(0)
+        if fd >= 0 { flock(fd, LOCK_EX) }
+        return (0, fd)
     }
 
     /// After the test: every process left running as the test's user is killed (the PID

@@ -200,3 +200,21 @@ final class SpliceTests: XCTestCase {
         XCTAssertEqual(SHA256.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 }
+
+final class SandboxUserPoolTests: XCTestCase {
+    /// After each test the grader kills every process of that test's user, so two graders on
+    /// one machine that shared users would kill each other's tests: each claims a pool of its own.
+    func testTwoGradersAtOnceGetUserPoolsOfTheirOwn() {
+        let first = Sandbox.claimUserPool()
+        let second = Sandbox.claimUserPool()
+        XCTAssertGreaterThanOrEqual(first.lock, 0, "the lock file of pool \(first.index)")
+        XCTAssertGreaterThanOrEqual(second.lock, 0, "the lock file of pool \(second.index)")
+        XCTAssertNotEqual(first.index, second.index, "two graders running at once share their users")
+        close(first.lock)
+        // The pool still held stays its grader's own.
+        let third = Sandbox.claimUserPool()
+        XCTAssertNotEqual(third.index, second.index, "a pool that is held was claimed again")
+        close(second.lock)
+        close(third.lock)
+    }
+}
