@@ -19,12 +19,14 @@ public struct RunRecord: Decodable, Sendable {
         public var seed: UInt64
         public var limit: Int?
         public var maxLength: Int
+        /// nil in runs made before the option existed, which judged at maxLength.
+        public var evalMaxLength: Int?
         /// nil in runs made before the option existed, which kept the start of a review.
         public var truncation: Truncation?
         public var amazonDirectory: String?
 
-        /// "the first 200" or "the last 200": the tokens of a long review the model read.
-        public var tokensRead: String { "the \(truncation == .end ? "last" : "first") \(maxLength)" }
+        /// "the first 200" or "the last 2000": the tokens of a long test review the model read.
+        public var tokensRead: String { "the \(truncation == .end ? "last" : "first") \(evalMaxLength ?? maxLength)" }
     }
     public var testAccuracy: Double
     public var f1: Double

@@ -73,6 +73,9 @@ public enum SentimentOptimizer: Sendable {
 public struct SentimentModelDescription: Codable, Sendable {
     public var config: SentimentLSTMConfig
     public var maxLength: Int
+    /// The length eval and predict cut a text at; nil in checkpoints from before the option
+    /// existed: maxLength.
+    public var evalMaxLength: Int?
     /// nil in checkpoints from before the option existed: .start.
     public var truncation: Truncation?
     /// The vocabulary's file name, next to the checkpoint.
@@ -80,10 +83,11 @@ public struct SentimentModelDescription: Codable, Sendable {
     public var dataset: String
     public var embedding: String
 
-    public init(config: SentimentLSTMConfig, maxLength: Int, truncation: Truncation = .start, vocabularyFile: String = "vocabulary.json",
-                dataset: String, embedding: String) {
+    public init(config: SentimentLSTMConfig, maxLength: Int, evalMaxLength: Int? = nil, truncation: Truncation = .start,
+                vocabularyFile: String = "vocabulary.json", dataset: String, embedding: String) {
         self.config = config
         self.maxLength = maxLength
+        self.evalMaxLength = evalMaxLength
         self.truncation = truncation
         self.vocabularyFile = vocabularyFile
         self.dataset = dataset
@@ -221,11 +225,11 @@ public struct SavedSentimentModel {
         try model.load { try checkpoint.tensor($0) }
     }
 
-    /// Tokenizes, encodes and truncates texts as training did.
+    /// Tokenizes, encodes and truncates texts as the run's validation and test splits were.
     public func encode(_ texts: [String]) -> EncodedSplit {
         let tokens = SentimentCorpus.tokenize(texts)
         let truncation = description.truncation ?? .start
-        return EncodedSplit(sequences: tokens.map { truncation.cut(vocabulary.encode($0), to: description.maxLength) },
+        return EncodedSplit(sequences: tokens.map { truncation.cut(vocabulary.encode($0), to: description.evalMaxLength ?? description.maxLength) },
                             labels: Array(repeating: 0, count: texts.count))
     }
 

@@ -68,15 +68,8 @@ if !haveIMDB {
     options.schedule = .plateau
 }
 if quick {
-    options.limit = 5_000
-    options.epochs = 4
-    options.maxLength = min(options.maxLength, 200)
+    options.shortenForQuickRun()
     options.checkpointEverySteps = 0
-    if haveIMDB {
-        // Few steps: a larger learning rate and less dropout show learning within 4 epochs.
-        options.learningRate = 2e-3
-        options.dropout = 0.3
-    }
 }
 if walkthrough.smoke {
     options.limit = 300

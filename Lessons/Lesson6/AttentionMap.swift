@@ -21,7 +21,7 @@ struct AttentionRecord: Codable {
 
 /// α [n] over the review's (truncated) tokens and the tokens themselves.
 func attentionWeights(_ saved: SavedSentimentModel, text: String) -> (words: [String], alpha: [Double], probability: Double) {
-    let words = Array(SentimentCorpus.tokenize([text])[0].prefix(saved.description.maxLength))
+    let words = Array(SentimentCorpus.tokenize([text])[0].prefix(saved.description.evalMaxLength ?? saved.description.maxLength))
     let ids = saved.vocabulary.encode(words)
     var rng = SeededRNG(seed: 0)
     let (logits, cache) = saved.model.forward(ids: ids, lengths: [max(1, ids.count)], training: false, rng: &rng)

@@ -114,10 +114,11 @@ extension SentimentCorpus {
     }
 
     /// Loads a data set, splits validation off train, builds the vocabulary on train' only, and
-    /// encodes all three splits. `limit` keeps at most that many reviews per split (QUICK runs).
+    /// encodes all three splits: train' cut at `maxLength` tokens, validation and test at
+    /// `evalMaxLength` (nil: `maxLength`). `limit` keeps at most that many reviews per split (QUICK runs).
     /// amazon-full samples `amazonSample` training reviews (nil: 200,000) and `limit` test
     /// reviews (nil: 25,000) from the folder `amazonDirectory`.
-    public static func prepare(dataset: SentimentDataset, maxLength: Int, truncation: Truncation = .start, vocabularySize: Int,
+    public static func prepare(dataset: SentimentDataset, maxLength: Int, evalMaxLength: Int? = nil, truncation: Truncation = .start, vocabularySize: Int,
                                validationFraction: Double = 0.1, limit: Int? = nil, seed: UInt64,
                                amazonDirectory: String? = nil, amazonSample: Int? = nil,
                                log: (String) -> Void = { print($0) }) throws -> SentimentCorpus {
@@ -161,14 +162,15 @@ extension SentimentCorpus {
         let testTokens = tokenize(test.map(\.text))
         let (kept, held) = holdOut(labels: train.map(\.label), fraction: validationFraction, seed: seed &+ 3)
         let vocabulary = Vocabulary(counting: kept.map { trainTokens[$0] }, maxSize: vocabularySize, minFrequency: 2)
-        func encode(_ tokens: [[String]], _ labels: [Int], rows: [Int]) -> EncodedSplit {
-            EncodedSplit(sequences: rows.map { truncation.cut(vocabulary.encode(tokens[$0]), to: maxLength) }, labels: rows.map { labels[$0] })
+        func encode(_ tokens: [[String]], _ labels: [Int], rows: [Int], cutAt length: Int) -> EncodedSplit {
+            EncodedSplit(sequences: rows.map { truncation.cut(vocabulary.encode(tokens[$0]), to: length) }, labels: rows.map { labels[$0] })
         }
+        let judged = evalMaxLength ?? maxLength
         let corpus = SentimentCorpus(
             vocabulary: vocabulary,
-            train: encode(trainTokens, train.map(\.label), rows: kept),
-            validation: encode(trainTokens, train.map(\.label), rows: held),
-            test: encode(testTokens, test.map(\.label), rows: Array(test.indices)),
+            train: encode(trainTokens, train.map(\.label), rows: kept, cutAt: maxLength),
+            validation: encode(trainTokens, train.map(\.label), rows: held, cutAt: judged),
+            test: encode(testTokens, test.map(\.label), rows: Array(test.indices), cutAt: judged),
             description: description, isReal: isReal)
         log(String(format: "Tokenized and encoded %d reviews in %.1f s; vocabulary %d words (train' only, min. frequency 2).",
                    train.count + test.count, Date().timeIntervalSince(start), vocabulary.count))

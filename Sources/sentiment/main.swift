@@ -63,8 +63,10 @@ struct Train: ParsableCommand {
     var pooling = defaults.pooling
     @Option(help: "Dropout on embeddings, between layers and before the output layer.")
     var dropout = defaults.dropout
-    @Option(name: .customLong("max-length"), help: "Tokens kept per review.")
+    @Option(name: .customLong("max-length"), help: "Tokens kept per training review.")
     var maxLength = defaults.maxLength
+    @Option(name: .customLong("eval-max-length"), help: "Tokens kept per validation and test review (judging is a forward pass only).")
+    var evalMaxLength = defaults.judgedLength
     @Option(help: "Which tokens of a longer review are kept: start (its first max-length) or end (its last).")
     var truncate = defaults.truncation
     @Option(name: .customLong("vocabulary-size"), help: "Vocabulary entries, <pad> and <unk> included.")
@@ -115,6 +117,7 @@ struct Train: ParsableCommand {
         o.pooling = pooling
         o.dropout = dropout
         o.maxLength = maxLength
+        o.evalMaxLength = evalMaxLength
         o.truncation = truncate
         o.vocabularySize = vocabularySize
         o.optimizer = optimizer
@@ -133,14 +136,7 @@ struct Train: ParsableCommand {
         o.amazonDirectory = amazonDir
         o.sample = sample
         o.checkpointEverySteps = checkpointEvery
-        if quick {
-            o.limit = limit ?? 5_000
-            o.epochs = min(epochs, 4)
-            o.maxLength = min(maxLength, 200)
-            // Few steps: a larger learning rate and less dropout show learning within 4 epochs.
-            o.learningRate = 2e-3
-            o.dropout = 0.3
-        }
+        if quick { o.shortenForQuickRun() }
         let start = Date()
         do {
             guard let r = try SentimentRun.run(o, resume: resume) else { return }

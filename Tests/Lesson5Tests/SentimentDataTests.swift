@@ -71,6 +71,28 @@ final class SentimentDataTests: XCTestCase {
         }
     }
 
+    /// Training reviews are cut at maxLength, validation and test reviews at evalMaxLength, and a
+    /// saved model cuts what `eval` and `predict` read the way its validation split was cut.
+    func testSentimentData_validationAndTestAreCutAtTheEvaluationLength() throws {
+        _ = try writeCSV("train.csv", rows: 400, seed: 6)
+        _ = try writeCSV("test.csv", rows: 100, seed: 7)
+        let folder = dir + "/amazon_review_polarity_csv"
+        let corpus = try SentimentCorpus.prepare(dataset: .amazonFull, maxLength: 8, evalMaxLength: 20, truncation: .end,
+                                                 vocabularySize: 100, seed: 3, amazonDirectory: folder, amazonSample: 300, log: { _ in })
+        let train = corpus.train.sequences.map(\.count), judged = (corpus.validation.sequences + corpus.test.sequences).map(\.count)
+        XCTAssertEqual(train.max(), 8, "training reviews cut at maxLength 8")
+        XCTAssertEqual(judged.max(), 20, "validation and test reviews cut at evalMaxLength 20, not at maxLength")
+        XCTAssertTrue(corpus.test.sequences.contains { $0.count > 8 }, "test reviews longer than maxLength are kept longer")
+
+        var o = SentimentRunOptions(out: dir + "/run")
+        o.maxLength = 8
+        XCTAssertEqual(o.judgedLength, SentimentRunOptions(out: "").evalMaxLength, "the default judges at evalMaxLength")
+        XCTAssertTrue(o.fingerprint.contains(" eval-max-length \(o.judgedLength)"), "a different judging length changes the result: \(o.fingerprint)")
+        o.evalMaxLength = nil
+        XCTAssertEqual(o.judgedLength, 8, "nil: judged at maxLength")
+        XCTAssertFalse(o.fingerprint.contains("eval-max-length"), "the same length adds nothing: \(o.fingerprint)")
+    }
+
     func testSentimentData_amazonFullTrainsAndOldOptionsStillDecode() throws {
         _ = try writeCSV("train.csv", rows: 400, seed: 4)
         _ = try writeCSV("test.csv", rows: 100, seed: 5)
@@ -102,11 +124,13 @@ final class SentimentDataTests: XCTestCase {
         options.removeValue(forKey: "amazonDirectory")
         options.removeValue(forKey: "sample")
         options.removeValue(forKey: "schedule")
+        options.removeValue(forKey: "evalMaxLength")
         object["options"] = options
         let old = try JSONDecoder().decode(SentimentMetrics.self, from: JSONSerialization.data(withJSONObject: object))
         XCTAssertNil(old.options.amazonDirectory, "no --amazon-dir in an old run")
         XCTAssertNil(old.options.sample, "no --sample in an old run")
         XCTAssertNil(old.options.schedule, "no --schedule in an old run: the plateau schedule it trained with")
+        XCTAssertEqual(old.options.judgedLength, 30, "no --eval-max-length in an old run: it judged at --max-length")
         XCTAssertTrue(old.options.fingerprint.hasSuffix("seed 1 limit all"), "an imdb fingerprint unchanged: \(old.options.fingerprint)")
     }
 }

@@ -131,6 +131,9 @@ final class SentimentTrainingTests: XCTestCase {
         let p = saved.predict(texts)
         XCTAssertEqual(p.count, 5)
         XCTAssertTrue(p.allSatisfy { $0 > 0 && $0 < 1 }, "probabilities \(p)")
+        XCTAssertEqual(saved.description.evalMaxLength, o.judgedLength, "the checkpoint records the judging length")
+        let long = Array(repeating: "good", count: o.judgedLength + 50).joined(separator: " ")
+        XCTAssertEqual(saved.encode([long]).sequences[0].count, o.judgedLength, "eval and predict cut a text as the test split was cut")
     }
 
     // MARK: A NaN or an Inf stops the run
