@@ -127,11 +127,7 @@ let package = Package(
             dependencies: ["Grading", "TensorCore", "CourseData", "Gnuplot", "Training",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: speed),
-        // Lesson 3 too: the tensor vocabulary's LSTM cell is checked against the reference cell.
-        .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading", "WalkthroughSupport"]
-                    + (lessons.contains(3) ? ["Lesson3"] : []),
-                    // Not `canImport(Lesson3)`: a build folder that once held Lesson 3 still has its module.
-                    swiftSettings: lessons.contains(3) ? [.define("COURSE_HAS_LESSON3")] : []),
+        .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading", "WalkthroughSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
