@@ -70,7 +70,7 @@ struct Deploy: ParsableCommand {
         let d = try Deployment.measure(checkpointPath: split.model, reviews: reviews, settings: settings)
         Deployment.report(d, float32File: "measured, not kept", int8File: int8Out ?? "measured, not kept").forEach { print($0) }
 
-        if let check = judged.agreement(accuracy: d.float32Accuracy, reviews: d.testReviews) { print(check) }
+        if let check = judged.agreement(accuracy: d.float32Accuracy, reviews: d.testReviews, model: split.model) { print(check) }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -68,8 +68,14 @@ struct JudgedTestSplit {
     }
 
     /// On the run's own split, whether `accuracy` on `reviews` reviews is what metrics.json says.
-    func agreement(accuracy: Double, reviews: Int) -> String? {
+    /// metrics.json records the test accuracy of the run's best.ckpt; another checkpoint of the
+    /// run (last.ckpt, a step checkpoint) is only set beside it.
+    func agreement(accuracy: Double, reviews: Int, model: String) -> String? {
         guard isRunsOwn, let recorded else { return nil }
+        guard URL(fileURLWithPath: model).lastPathComponent == "best.ckpt" else {
+            return String(format: "(%@ records best.ckpt: %.2f%% on %d reviews.)", metricsPath as NSString,
+                          100 * recorded.testAccuracy, recorded.testReviews)
+        }
         let same = reviews == recorded.testReviews && abs(accuracy - recorded.testAccuracy) < 1e-9
         return same ? String(format: "Float32 accuracy matches %@ (%.2f%% on %d reviews).", metricsPath as NSString,
                              100 * recorded.testAccuracy, recorded.testReviews)

@@ -165,7 +165,7 @@ struct Eval: ParsableCommand {
         let report = ClassificationReport(labels: labels, scores: p, threshold: Float(0.5))
         print("\(self.split.model) on \(split.dataset.rawValue) (\(split.reviews.count) reviews):")
         print(report)
-        if let check = split.agreement(accuracy: report.accuracy, reviews: labels.count) { print(check) }
+        if let check = split.agreement(accuracy: report.accuracy, reviews: labels.count, model: self.split.model) { print(check) }
     }
 }
 
