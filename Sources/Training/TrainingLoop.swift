@@ -165,7 +165,10 @@ public enum TrainingLoop {
                 return CosineDecay.learningRate(base: config.learningRate, step: (epoch - 1) * steps + step,
                                                 totalSteps: config.epochs * steps, warmupSteps: warmup)
             }
-            let epochLearningRate = scheduledRate(0) ?? state.learningRate
+            // The table's rate: under the cosine schedule, the mean over the epoch's steps (its first
+            // step is near 0 in the warm-up and its last near 0 at the end).
+            let epochLearningRate = scheduledRate(0) == nil ? state.learningRate
+                : (0..<steps).reduce(0.0) { $0 + (scheduledRate($1) ?? 0) } / Double(max(steps, 1))
             var segmentStart = Date()
             while state.stepInEpoch < steps {
                 let step = state.stepInEpoch
