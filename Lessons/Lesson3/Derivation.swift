@@ -44,8 +44,8 @@ enum Derivation {
         let (e, h) = (cell.inputSize, cell.hiddenSize)
         let x = try fixture.tensor("x")
         let state = LSTMState(h: try fixture.tensor("h"), c: try fixture.tensor("c"))
-        let dhNext = try fixture.tensor("Gh")
-        let dcNext = try fixture.tensor("Gc")
+        let upstreamH = try fixture.tensor("Gh")
+        let upstreamC = try fixture.tensor("Gc")
         let p = cell.parameters
 
         print("A cell with E = \(e), H = \(h), one example (B = 1). Inputs:")
@@ -70,18 +70,18 @@ enum Derivation {
         show("h' = o⊙tanh(c')", hNext, verdict(hNext, next.h))
 
         print("\nBackward, from the upstream gradients (sections 4 and 5; the values are PyTorch's):")
-        show("dh' = ∂L/∂h'", dhNext)
-        show("dc' = ∂L/∂c'", dcNext)
+        show("dh' = ∂L/∂h'", upstreamH)
+        show("dc' = ∂L/∂c'", upstreamC)
         let diagnosis = try LSTMBackwardDiagnosis(fixture: fixture, tolerance: 1e-12)
         func named(_ q: LSTMBackwardQuantity, _ yours: Tensor<Double>) -> String {
             diagnosis.diagnose(q, got: yours).map { "✗ \($0)" } ?? "✓ matches yours"
         }
         show("dĉ = dc' + dh'⊙o⊙(1-tanh²c')", diagnosis.expected(.dCell),
-             named(.dCell, cell.cellGradient(dh: dhNext, dc: dcNext, cache: cache)))
-        let (yourDGates, yourDc) = cell.gateGradients(dh: dhNext, dc: dcNext, cache: cache)
+             named(.dCell, cell.cellGradient(dh: upstreamH, dc: upstreamC, cache: cache)))
+        let (yourDGates, yourDc) = cell.gateGradients(dh: upstreamH, dc: upstreamC, cache: cache)
         show("dGates (yours to derive)", diagnosis.expected(.dGates), named(.dGates, yourDGates))
         show("dc (yours to derive)", diagnosis.expected(.dc), named(.dc, yourDc))
-        let (dx, dState, grads) = cell.backward(dh: dhNext, dc: dcNext, cache: cache)
+        let (dx, dState, grads) = cell.backward(dh: upstreamH, dc: upstreamC, cache: cache)
         let expectedDx = try fixture.tensor("dx"), expectedDh = try fixture.tensor("dh")
         show("dx (yours to derive)", expectedDx, verdict(dx, expectedDx))
         show("dh (yours to derive)", expectedDh, verdict(dState.h, expectedDh))
