@@ -1,7 +1,8 @@
-// The LSTM cell with the numbers of a tiny cell (B = 1, E = 3, H = 2): every forward quantity,
-// then dĉ and what backward returns, each next to what the student's code returned. The
-// backward lines print values, not formulas: deriving them is the exercise (README section 4).
-// A wrong value is named by the same diagnosis the tests use.
+// The LSTM cell with the numbers of a tiny cell (B = 1, E = 3, H = 2, the fixture
+// lesson3/lstm_cell_b1_e3_h2): every forward quantity, then dĉ and what backward returns, each
+// next to what the student's code returned. The backward lines print PyTorch's values, not
+// formulas: deriving them is the exercise (README sections 4 and 5). A wrong value is named by
+// the same diagnosis the tests use.
 
 import CourseTesting
 import Foundation
@@ -25,14 +26,26 @@ enum Derivation {
         return d <= 1e-12 ? "✓ matches yours" : String(format: "✗ yours differs by %.2e", d)
     }
 
+    /// The walkthrough's cell: PyTorch's parameters, inputs, upstream gradients and gradients.
+    static let fixtureName = "lesson3/lstm_cell_b1_e3_h2"
+
     static func run() {
-        var rng = SeededRNG(seed: 3)
-        let (e, h) = (3, 2)
-        let cell = LSTMCell<Double>(inputSize: e, hiddenSize: h, rng: &rng)
-        let x = Tensor<Double>.normal([1, e], rng: &rng)
-        let state = LSTMState<Double>(h: .normal([1, h], std: 0.5, rng: &rng), c: .normal([1, h], rng: &rng))
-        let dhNext = Tensor<Double>.normal([1, h], rng: &rng)
-        let dcNext = Tensor<Double>.normal([1, h], rng: &rng)
+        do {
+            try show(try Fixture.load(fixtureName))
+        } catch {
+            print("  \(fixtureName): \(error) (regenerate with .venv/bin/python Tools/fixtures/lesson3.py)")
+        }
+    }
+
+    static func show(_ fixture: Fixture) throws {
+        let cell = LSTMCell(parameters: LSTMParameters(
+            weightIH: try fixture.tensor("weight_ih"), weightHH: try fixture.tensor("weight_hh"),
+            biasIH: try fixture.tensor("bias_ih"), biasHH: try fixture.tensor("bias_hh")))
+        let (e, h) = (cell.inputSize, cell.hiddenSize)
+        let x = try fixture.tensor("x")
+        let state = LSTMState(h: try fixture.tensor("h"), c: try fixture.tensor("c"))
+        let upstreamH = try fixture.tensor("Gh")
+        let upstreamC = try fixture.tensor("Gc")
         let p = cell.parameters
 
         print("A cell with E = \(e), H = \(h), one example (B = 1). Inputs:")
@@ -53,35 +66,28 @@ enum Derivation {
         show("o = σ(gates_o)", o, verdict(o, block(cache.gates, 3, h)))
         let cNext = f * state.c + i * g
         show("c' = f⊙c + i⊙g", cNext, verdict(cNext, next.c))
-        let tanhC = cNext.tanh()
-        let hNext = o * tanhC
+        let hNext = o * cNext.tanh()
         show("h' = o⊙tanh(c')", hNext, verdict(hNext, next.h))
 
-        print("\nBackward, from the upstream gradients (sections 4 and 5):")
-        show("dh' = ∂L/∂h'", dhNext)
-        show("dc' = ∂L/∂c'", dcNext)
-        let diagnosis = LSTMBackwardDiagnosis(
-            values: LSTMStepValues(gates: concatColumns([i, f, g, o]), c: state.c, cNext: cNext,
-                                   dhNext: dhNext, dcNext: dcNext),
-            tolerance: 1e-12)
+        print("\nBackward, from the upstream gradients (sections 4 and 5; the values are PyTorch's):")
+        show("dh' = ∂L/∂h'", upstreamH)
+        show("dc' = ∂L/∂c'", upstreamC)
+        let diagnosis = try LSTMBackwardDiagnosis(fixture: fixture, tolerance: 1e-12)
         func named(_ q: LSTMBackwardQuantity, _ yours: Tensor<Double>) -> String {
             diagnosis.diagnose(q, got: yours).map { "✗ \($0)" } ?? "✓ matches yours"
         }
-        let dCell = diagnosis.expected(.dCell)
-        show("dĉ = dc' + dh'⊙o⊙(1-tanh²c')", dCell,
-             named(.dCell, cell.cellGradient(dh: dhNext, dc: dcNext, cache: cache)))
-        let (yourDGates, yourDc) = cell.gateGradients(dh: dhNext, dc: dcNext, cache: cache)
-        let dGates = diagnosis.expected(.dGates)
-        show("dGates (yours to derive)", dGates, named(.dGates, yourDGates))
+        show("dĉ = dc' + dh'⊙o⊙(1-tanh²c')", diagnosis.expected(.dCell),
+             named(.dCell, cell.cellGradient(dh: upstreamH, dc: upstreamC, cache: cache)))
+        let (yourDGates, yourDc) = cell.gateGradients(dh: upstreamH, dc: upstreamC, cache: cache)
+        show("dGates (yours to derive)", diagnosis.expected(.dGates), named(.dGates, yourDGates))
         show("dc (yours to derive)", diagnosis.expected(.dc), named(.dc, yourDc))
-        let (dx, dState, grads) = cell.backward(dh: dhNext, dc: dcNext, cache: cache)
-        show("dx", matmul(dGates, p.weightIH), verdict(matmul(dGates, p.weightIH), dx))
-        show("dh", matmul(dGates, p.weightHH), verdict(matmul(dGates, p.weightHH), dState.h))
-        let dWhh = matmul(dGates, transposeA: true, state.h)
-        print("  dW_hh   [4H, H] = [\(4 * h), \(h)]: " + verdict(dWhh, grads.weightHH))
-        let dWih = matmul(dGates, transposeA: true, x)
-        print("  dW_ih   [4H, E] = [\(4 * h), \(e)]: " + verdict(dWih, grads.weightIH))
-        let db = dGates.sumRows()
-        print("  db_ih, db_hh   [4H]: " + verdict(db, grads.biasIH) + " / " + verdict(db, grads.biasHH))
+        let (dx, dState, grads) = cell.backward(dh: upstreamH, dc: upstreamC, cache: cache)
+        let expectedDx = try fixture.tensor("dx"), expectedDh = try fixture.tensor("dh")
+        show("dx (yours to derive)", expectedDx, verdict(dx, expectedDx))
+        show("dh (yours to derive)", expectedDh, verdict(dState.h, expectedDh))
+        print("  dW_hh   [4H, H] = [\(4 * h), \(h)]: " + verdict(grads.weightHH, try fixture.tensor("dweight_hh")))
+        print("  dW_ih   [4H, E] = [\(4 * h), \(e)]: " + verdict(grads.weightIH, try fixture.tensor("dweight_ih")))
+        print("  db_ih, db_hh   [4H]: " + verdict(grads.biasIH, try fixture.tensor("dbias_ih"))
+              + " / " + verdict(grads.biasHH, try fixture.tensor("dbias_hh")))
     }
 }

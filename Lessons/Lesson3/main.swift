@@ -115,18 +115,22 @@ which is a large share of the small gradient entries (README section 6).
 
 print("""
 
-What a bug looks like. The same check of a backward pass with the most common LSTM mistake,
-the dh′ path into c′ missing from dĉ (README section 4):
+What a bug looks like. The same check, on the cell of section 1, of a backward pass with the
+most common LSTM mistake, the dh′ path into c′ missing from dĉ (README section 4):
 
 """)
-let buggyRows = CommonBug.check(checkCell, x: checkX, state: checkState, upstream: checkUpstream)
-print(formatGateGradientCheck(buggyRows.filter { $0.tensor == "weight_hh" || $0.gate.isEmpty }, tolerance: tolerance))
-print("""
+do {
+    let buggyRows = try CommonBug.check(try Fixture.load(Derivation.fixtureName))
+    print(formatGateGradientCheck(buggyRows.filter { $0.tensor == "weight_hh" || $0.gate.isEmpty }, tolerance: tolerance))
+    print("""
 
-Some gates are NOT OK and one is OK: the ones whose gradient passes through dĉ, and the one
-whose gradient does not. Your graph of section 4 says which is which. Each NOT OK row points
-at the line of the derivation to re-read.
-""")
+    Some gates are NOT OK and one is OK: the ones whose gradient passes through dĉ, and the one
+    whose gradient does not. Your graph of section 4 says which is which. Each NOT OK row points
+    at the line of the derivation to re-read.
+    """)
+} catch {
+    print("  \(Derivation.fixtureName): \(error) (regenerate with .venv/bin/python Tools/fixtures/lesson3.py)")
+}
 
 func rowsJSON(_ rows: [GateGradientCheckRow]) -> [[String: Any]] {
     rows.map {

@@ -1,39 +1,17 @@
 // When a student's LSTM backward pass is wrong, say what kind of wrong it is: "i and f look
-// swapped", "missing tanh′(c′) factor", "the dc′ carry is missing". The diagnosis recomputes the
-// step's backward with each typical mistake planted in it and reports the mistake whose result
-// matches the student's tensor. The messages name the tensor, the gate and the first wrong
-// entry, and point at the line to re-derive; they never print the formula, which is the
-// student's to derive (Lessons/Lesson3/README.md, section 4).
+// swapped", "missing tanh′(c′) factor", "the dc′ carry is missing". The diagnosis compares the
+// student's tensor with tensors stored in a Lesson 3 fixture: the right dĉ, dGates and dc, and
+// the same quantities with each typical mistake planted, which the fixture generator computes
+// from the fixture's values (Tools/fixtures/lstm_mistakes.py, with the instructor). Nothing here
+// computes a backward pass: the formula is the student's to derive (Lessons/Lesson3/README.md,
+// section 4), and the messages name the tensor, the gate and the first wrong entry, and point
+// at the line to re-derive, never print it.
 //
-// Shapes: B batch, H hidden size. Everything is in Double, from the reference forward values
-// (a fixture's gates and cell states), so a wrong forward pass cannot hide a backward mistake.
+// Shapes: B batch, H hidden size. Everything is in Double, from the fixture's inputs and
+// PyTorch's forward values, so a wrong forward pass cannot hide a backward mistake: the student's
+// backward must be run on the fixture's x, state and upstream gradients.
 
 import TensorCore
-
-/// The reference values one LSTM step's backward starts from.
-public struct LSTMStepValues: Sendable {
-    /// The gates after σ / tanh, [B, H] each.
-    public var i, f, g, o: Tensor<Double>
-    /// The previous cell state c and the new one c′, [B, H] each.
-    public var c, cNext: Tensor<Double>
-    /// dh′ = ∂L/∂h′ and dc′ = ∂L/∂c′, [B, H] each.
-    public var dhNext, dcNext: Tensor<Double>
-
-    /// gates: [B, 4H], columns i | f | g | o after their nonlinearities; the others [B, H].
-    public init(gates: Tensor<Double>, c: Tensor<Double>, cNext: Tensor<Double>,
-                dhNext: Tensor<Double>, dcNext: Tensor<Double>) {
-        let h = c.cols
-        precondition(gates.shape == [c.rows, 4 * h], "LSTMStepValues: gates must be [B, 4H] = \([c.rows, 4 * h]), got \(gates.shape)")
-        i = gates.columns(0..<h)
-        f = gates.columns(h..<2 * h)
-        g = gates.columns(2 * h..<3 * h)
-        o = gates.columns(3 * h..<4 * h)
-        self.c = c
-        self.cNext = cNext
-        self.dhNext = dhNext
-        self.dcNext = dcNext
-    }
-}
 
 /// The quantities of an LSTM step's backward pass that the diagnosis knows how to read.
 public enum LSTMBackwardQuantity: String, Sendable {
@@ -43,6 +21,15 @@ public enum LSTMBackwardQuantity: String, Sendable {
     case dGates
     /// ∂L/∂c for the previous step [B, H].
     case dc
+
+    /// Its name in a fixture: "dcell", "dgates", "dc".
+    var fixtureKey: String {
+        switch self {
+        case .dCell: return "dcell"
+        case .dGates: return "dgates"
+        case .dc: return "dc"
+        }
+    }
 }
 
 /// A typical mistake in an LSTM backward pass, with what a student is told about it.
@@ -123,62 +110,63 @@ public enum LSTMBackwardMistake: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The backward pass with this mistake planted: (dĉ [B, H], dGates [B, 4H], dc [B, H]).
-    func backward(_ v: LSTMStepValues) -> (dCell: Tensor<Double>, dGates: Tensor<Double>, dc: Tensor<Double>) {
-        var (i, f) = (v.i, v.f)
-        if self == .inputForgetSwapped { swap(&i, &f) }
-        let (g, o, c) = (v.g, v.o, v.c)
-        let t = v.cNext.tanh()
-        var tanhPrime = 1 - t * t
-        if self == .tanhPrimeNotSquared { tanhPrime = 1 - t }
-        if self == .tanhPrimeMissing { tanhPrime = Tensor(shape: t.shape, repeating: 1) }
-        let hPath = v.dhNext * (self == .outputGateMissing ? Tensor(shape: o.shape, repeating: 1) : o) * tanhPrime
-        let dCell: Tensor<Double>
+    /// Its name in a fixture, as Tools/fixtures/lstm_mistakes.py writes it: the tensors
+    /// "mistake.<key>.dcell", ".dgates" and ".dc" (those the mistake changes).
+    public var key: String {
         switch self {
-        case .hPathMissing: dCell = v.dcNext
-        case .carryMissing: dCell = hPath
-        case .hPathSignFlipped: dCell = v.dcNext - hPath
-        default: dCell = v.dcNext + hPath
+        case .hPathMissing: return "h_path_missing"
+        case .carryMissing: return "carry_missing"
+        case .tanhPrimeMissing: return "tanh_prime_missing"
+        case .outputGateMissing: return "output_gate_missing"
+        case .tanhPrimeNotSquared: return "tanh_prime_not_squared"
+        case .hPathSignFlipped: return "h_path_sign_flipped"
+        case .inputForgetSwapped: return "input_forget_swapped"
+        case .candidateSigmoidDerivative: return "candidate_sigmoid_derivative"
+        case .forgetUsesNewCell: return "forget_uses_new_cell"
+        case .inputUsesItself: return "input_uses_itself"
+        case .outputMissingTanh: return "output_missing_tanh"
+        case .outputUsesOldCell: return "output_uses_old_cell"
+        case .carryMissingForgetGate: return "carry_missing_forget_gate"
+        case .activationDerivativeMissing(let k): return "activation_derivative_missing_" + Self.gateLetters[k]
+        case .signFlipped(let k): return "sign_flipped_" + Self.gateLetters[k]
         }
-        let dI = dCell * (self == .inputUsesItself ? i : g)
-        let dF = dCell * (self == .forgetUsesNewCell ? v.cNext : c)
-        let dG = dCell * i
-        let dO: Tensor<Double>
-        switch self {
-        case .outputMissingTanh: dO = v.dhNext
-        case .outputUsesOldCell: dO = v.dhNext * c.tanh()
-        default: dO = v.dhNext * t
-        }
-        var derivatives = [i * (1 - i), f * (1 - f), 1 - g * g, o * (1 - o)]
-        if self == .candidateSigmoidDerivative { derivatives[2] = g * (1 - g) }
-        if case .activationDerivativeMissing(let k) = self { derivatives[k] = Tensor(shape: g.shape, repeating: 1) }
-        var blocks = zip([dI, dF, dG, dO], derivatives).map { $0 * $1 }
-        if case .signFlipped(let k) = self { blocks[k] = -blocks[k] }
-        let dc = self == .carryMissingForgetGate ? dCell : dCell * f
-        return (dCell, concatColumns(blocks), dc)
     }
+
+    static let gateLetters = ["i", "f", "g", "o"]
 }
 
 /// Reads a wrong dĉ, dGates or dc and names the mistake behind it.
 public struct LSTMBackwardDiagnosis: Sendable {
-    public var values: LSTMStepValues
+    /// A Lesson 3 LSTM fixture (lesson3/lstm_cell_*): the student's backward ran on its x, h, c,
+    /// Gh and Gc.
+    public let fixture: Fixture
     /// |got - expected| / max(1, |expected|) above this counts as wrong.
     public var tolerance: Double
+    /// The right dĉ [B, H], dGates [B, 4H] and dc [B, H] (PyTorch's autograd).
+    private let dCell, dGates, dc: Tensor<Double>
 
-    public init(values: LSTMStepValues, tolerance: Double) {
-        self.values = values
+    /// Throws when the fixture lacks the right dĉ, dGates or dc.
+    public init(fixture: Fixture, tolerance: Double) throws {
+        self.fixture = fixture
         self.tolerance = tolerance
-    }
-
-    /// The backward pass with `mistake` planted: (dĉ [B, H], dGates [B, 4H], dc [B, H]), e.g. to
-    /// show what the mistake does to a gradient check.
-    public func planted(_ mistake: LSTMBackwardMistake) -> (dCell: Tensor<Double>, dGates: Tensor<Double>, dc: Tensor<Double>) {
-        mistake.backward(values)
+        dCell = try fixture.tensor(LSTMBackwardQuantity.dCell.fixtureKey)
+        dGates = try fixture.tensor(LSTMBackwardQuantity.dGates.fixtureKey)
+        dc = try fixture.tensor(LSTMBackwardQuantity.dc.fixtureKey)
     }
 
     /// The right value of `quantity`.
     public func expected(_ quantity: LSTMBackwardQuantity) -> Tensor<Double> {
-        pick(quantity, from: Self.reference(values))
+        switch quantity {
+        case .dCell: return dCell
+        case .dGates: return dGates
+        case .dc: return dc
+        }
+    }
+
+    /// `quantity` with `mistake` planted, as the fixture stores it; nil when the mistake leaves
+    /// `quantity` as it is on this fixture (e.g. a mistake in do, for dĉ).
+    public func planted(_ mistake: LSTMBackwardMistake, _ quantity: LSTMBackwardQuantity) -> Tensor<Double>? {
+        try? fixture.tensor("mistake.\(mistake.key).\(quantity.fixtureKey)")
     }
 
     /// nil when `got` is right; otherwise one line: the tensor, the first wrong entry (with its
@@ -200,26 +188,9 @@ public struct LSTMBackwardDiagnosis: Sendable {
     /// The typical mistake whose result matches `got`, if one does.
     public func mistake(_ quantity: LSTMBackwardQuantity, got: Tensor<Double>) -> LSTMBackwardMistake? {
         LSTMBackwardMistake.all.first { m in
-            let planted = pick(quantity, from: m.backward(values))
+            guard let planted = planted(m, quantity) else { return false }
             return firstWrong(planted, expected(quantity)) != nil && firstWrong(got, planted) == nil
         }
-    }
-
-    func pick(_ q: LSTMBackwardQuantity, from r: (dCell: Tensor<Double>, dGates: Tensor<Double>, dc: Tensor<Double>)) -> Tensor<Double> {
-        switch q {
-        case .dCell: return r.dCell
-        case .dGates: return r.dGates
-        case .dc: return r.dc
-        }
-    }
-
-    /// The right backward: no mistake planted.
-    static func reference(_ v: LSTMStepValues) -> (dCell: Tensor<Double>, dGates: Tensor<Double>, dc: Tensor<Double>) {
-        let t = v.cNext.tanh()
-        let dCell = v.dcNext + v.dhNext * v.o * (1 - t * t)
-        let blocks = [dCell * v.g * v.i * (1 - v.i), dCell * v.c * v.f * (1 - v.f),
-                      dCell * v.i * (1 - v.g * v.g), v.dhNext * t * v.o * (1 - v.o)]
-        return (dCell, concatColumns(blocks), dCell * v.f)
     }
 
     /// [row, column] of the first entry (row-major) beyond the tolerance, or nil.
@@ -234,7 +205,7 @@ public struct LSTMBackwardDiagnosis: Sendable {
 
     func gateOf(_ q: LSTMBackwardQuantity, column: Int) -> String {
         guard q == .dGates else { return "" }
-        let h = values.c.cols
+        let h = expected(.dCell).cols
         return ", \(LSTMBackwardMistake.gates[column / h]), unit \(column % h)"
     }
 }

@@ -62,7 +62,7 @@ extension SelfTest {
             found += reference.filter(lines.contains).map { "\(relative): \($0)" }
             found += hidden.filter { text.contains($0) }.map { "\(relative) names the hidden test class \($0)" }
         }
-        for path in ["Solutions", "Tools/fixtures", "Tools/gradescope"] where fm.fileExists(atPath: folder + "/" + path) {
+        for path in ["Solutions", "Tools/fixtures", "Tools/gradescope", "Tests/Mutants"] where fm.fileExists(atPath: folder + "/" + path) {
             found.append("\(path) is in the edition")
         }
         tally.record("the edition holds no line of the reference (\(reference.count) lines searched), no hidden test, no instructor tool",

@@ -20,7 +20,8 @@ public struct StudentEdition {
     public static let instructorOnly = [
         "Solutions/",                 // the reference
         "Tests/Fixtures/hidden/",     // fixtures of hidden tests
-        "Tools/fixtures/",            // the PyTorch fixture generators
+        "Tools/fixtures/",            // the PyTorch fixture generators (lstm_mistakes.py writes Lesson 3's backward out)
+        "Tests/Mutants/",             // the typical-mistake catalogues: their find: lines are solution code
         "Tools/gradescope/",          // the Gradescope autograder's scripts
         "Tools/CSVBenchmark/", "Tools/bench_csv.sh", "Benchmarks/",  // course developers' timings
         ".ci/", "CONTRIBUTING.md",

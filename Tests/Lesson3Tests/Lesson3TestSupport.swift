@@ -43,12 +43,9 @@ struct LSTMCase {
 
     static func all() throws -> [LSTMCase] { try cellShapes.map(LSTMCase.init) }
 
-    /// Names the mistake behind a wrong dĉ, dGates or dc, from PyTorch's forward values.
+    /// Names the mistake behind a wrong dĉ, dGates or dc, from the tensors this fixture stores.
     func diagnosis() throws -> LSTMBackwardDiagnosis {
-        LSTMBackwardDiagnosis(values: LSTMStepValues(gates: try fixture.tensor("gates"), c: state.c,
-                                                     cNext: try fixture.tensor("c_next"),
-                                                     dhNext: upstream.h, dcNext: upstream.c),
-                              tolerance: Tolerance.double)
+        try LSTMBackwardDiagnosis(fixture: fixture, tolerance: Tolerance.double)
     }
 
     /// One line when the student's dGates is wrong: the tensor a test checks is computed from it,

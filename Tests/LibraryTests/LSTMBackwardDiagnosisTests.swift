@@ -1,13 +1,43 @@
-// The Lesson 3 backward diagnosis, tested with planted wrong implementations: each is an LSTM
-// gate-gradient step with one typical mistake, written here independently of the diagnosis's
-// own planted variants, and the diagnosis must name that mistake (and nothing when it is right).
-// Instructors only: the planted implementations hold Lesson 3's answer.
+// The Lesson 3 backward diagnosis. It names a mistake by matching the student's tensor with the
+// variants the fixture generator stored (Tools/fixtures/lstm_mistakes.py); these tests check
+// that every fixture has them, and, with planted wrong implementations written here
+// independently of the generator, that each typical mistake gets its name.
 
-// BEGIN INSTRUCTOR
 import CourseTesting
 import TensorCore
 import XCTest
 
+/// The Lesson 3 LSTM fixtures the diagnosis reads: the tests' four and the walkthrough's.
+private let diagnosedFixtures = ["b2_e3_h5", "b1_e4_h13", "b3_e7_h8", "b4_e6_h13", "b1_e3_h2"].map { "lesson3/lstm_cell_\($0)" }
+
+final class LSTMBackwardDiagnosisFixtureTests: XCTestCase {
+    func testEveryFixtureStoresEveryMistake() throws {
+        for name in diagnosedFixtures {
+            let diagnosis = try LSTMBackwardDiagnosis(fixture: try loadFixture(name), tolerance: 1e-10)
+            for mistake in LSTMBackwardMistake.all {
+                let stored = [LSTMBackwardQuantity.dCell, .dGates, .dc].compactMap { diagnosis.planted(mistake, $0) }
+                XCTAssertFalse(stored.isEmpty, "\(name) stores nothing for \(mistake.key): regenerate Tools/fixtures/lesson3.py")
+            }
+            for quantity in [LSTMBackwardQuantity.dCell, .dGates, .dc] {
+                XCTAssertNil(diagnosis.diagnose(quantity, got: diagnosis.expected(quantity)), "\(name): the right \(quantity) is right")
+            }
+        }
+    }
+
+    func testAStoredMistakeGetsItsName() throws {
+        let diagnosis = try LSTMBackwardDiagnosis(fixture: try loadFixture(diagnosedFixtures[0]), tolerance: 1e-10)
+        let swapped = try XCTUnwrap(diagnosis.planted(.inputForgetSwapped, .dGates))
+        let line = try XCTUnwrap(diagnosis.diagnose(.dGates, got: swapped))
+        XCTAssertTrue(line.hasPrefix("dGates is wrong (first wrong entry dGates[0, 0], input gate (i), unit 0)"), line)
+        XCTAssertTrue(line.hasSuffix(LSTMBackwardMistake.inputForgetSwapped.description), line)
+        let doubled = 2 * diagnosis.expected(.dGates)
+        XCTAssertTrue(diagnosis.diagnose(.dGates, got: doubled)?.contains("not in one of the typical ways") == true)
+        XCTAssertEqual(diagnosis.diagnose(.dc, got: Tensor<Double>.zeros([1, 1])), "dc has shape [1, 1], expected \(diagnosis.expected(.dc).shape)")
+    }
+}
+
+// BEGIN INSTRUCTOR
+// Instructors only: the planted implementations hold Lesson 3's answer.
 final class LSTMBackwardDiagnosisTests: XCTestCase {
     /// The mistakes a student makes, one planted implementation each.
     private enum Bug: CaseIterable {
@@ -15,24 +45,28 @@ final class LSTMBackwardDiagnosisTests: XCTestCase {
              dfFromCNext, doWithoutTanh, dcWithoutF, flipForgetSign, dropOutputSigmoidPrime, doubledEverything
     }
 
-    /// A random step: gates in (0, 1) or (-1, 1), states and upstream gradients of size ~1. B = 3, H = 4.
-    private func randomStep(seed: UInt64) -> (gates: Tensor<Double>, c: Tensor<Double>, cNext: Tensor<Double>,
-                                              dh: Tensor<Double>, dc: Tensor<Double>) {
-        var rng = SeededRNG(seed: seed)
-        let pre = Tensor<Double>.normal([3, 16], rng: &rng)
-        let gates = concatColumns([pre.columns(0..<8).sigmoid(), pre.columns(8..<12).tanh(), pre.columns(12..<16).sigmoid()])
-        let c = Tensor<Double>.normal([3, 4], rng: &rng)
-        let cNext = gates.columns(4..<8) * c + gates.columns(0..<4) * gates.columns(8..<12)
-        return (gates, c, cNext, .normal([3, 4], rng: &rng), .normal([3, 4], rng: &rng))
+    /// A fixture's step: the gates after their nonlinearities [B, 4H], c and c′ [B, H], and the
+    /// upstream gradients dh′ = Gh and dc′ = Gc [B, H].
+    private struct Step {
+        let gates, c, cNext, dh, dc: Tensor<Double>
+
+        init(_ fixture: Fixture) throws {
+            gates = try fixture.tensor("gates")
+            c = try fixture.tensor("c")
+            cNext = try fixture.tensor("c_next")
+            dh = try fixture.tensor("Gh")
+            dc = try fixture.tensor("Gc")
+        }
     }
 
     /// A student's gateGradients with `bug` planted: (dĉ, dGates, dc).
-    private func planted(_ bug: Bug, gates: Tensor<Double>, c: Tensor<Double>, cNext: Tensor<Double>,
-                         dh: Tensor<Double>, dc: Tensor<Double>) -> (Tensor<Double>, Tensor<Double>, Tensor<Double>) {
-        var i = gates.columns(0..<4), f = gates.columns(4..<8)
-        let g = gates.columns(8..<12), o = gates.columns(12..<16)
+    private func planted(_ bug: Bug, _ s: Step) -> (Tensor<Double>, Tensor<Double>, Tensor<Double>) {
+        let h = s.c.cols
+        var i = s.gates.columns(0..<h), f = s.gates.columns(h..<2 * h)
+        let g = s.gates.columns(2 * h..<3 * h), o = s.gates.columns(3 * h..<4 * h)
         if bug == .swapIF { (i, f) = (f, i) }
-        let t = cNext.tanh()
+        let (dh, dc) = (s.dh, s.dc)
+        let t = s.cNext.tanh()
         let dCell: Tensor<Double>
         switch bug {
         case .dropHPath: dCell = dc
@@ -43,7 +77,7 @@ final class LSTMBackwardDiagnosisTests: XCTestCase {
         default: dCell = dc + dh * o * (1 - t * t)
         }
         let dO = bug == .doWithoutTanh ? dh : dh * t
-        let dF = dCell * (bug == .dfFromCNext ? cNext : c)
+        let dF = dCell * (bug == .dfFromCNext ? s.cNext : s.c)
         let dgPrime = bug == .gSigmoidPrime ? g * (1 - g) : 1 - g * g
         let doPrime = bug == .dropOutputSigmoidPrime ? Tensor(shape: o.shape, repeating: 1) : o * (1 - o)
         var dGates = concatColumns([dCell * g * i * (1 - i), (bug == .flipForgetSign ? -1 : 1) * dF * f * (1 - f),
@@ -70,46 +104,47 @@ final class LSTMBackwardDiagnosisTests: XCTestCase {
         }
     }
 
-    func testEveryPlantedMistakeIsNamed() {
-        for seed: UInt64 in [1, 2, 3] {
-            let s = randomStep(seed: seed)
-            let diagnosis = LSTMBackwardDiagnosis(
-                values: LSTMStepValues(gates: s.gates, c: s.c, cNext: s.cNext, dhNext: s.dh, dcNext: s.dc), tolerance: 1e-10)
+    func testEveryPlantedMistakeIsNamed() throws {
+        for name in diagnosedFixtures {
+            let fixture = try loadFixture(name)
+            let step = try Step(fixture)
+            let diagnosis = try LSTMBackwardDiagnosis(fixture: fixture, tolerance: 1e-10)
             for bug in Bug.allCases {
-                let (dCell, dGates, dc) = planted(bug, gates: s.gates, c: s.c, cNext: s.cNext, dh: s.dh, dc: s.dc)
+                let (dCell, dGates, dc) = planted(bug, step)
                 let line = diagnosis.diagnose(.dGates, got: dGates) ?? diagnosis.diagnose(.dc, got: dc)
                 switch (bug, expectedMistake(bug)) {
                 case (.none, _):
-                    XCTAssertNil(line, "a right backward pass is not diagnosed")
+                    XCTAssertNil(line, "\(name): a right backward pass is not diagnosed")
                     XCTAssertNil(diagnosis.diagnose(.dCell, got: dCell))
                 case (_, nil):
-                    XCTAssertEqual(diagnosis.mistake(.dGates, got: dGates), nil, "\(bug)")
-                    XCTAssertTrue(line?.contains("not in one of the typical ways") == true, "\(bug): \(line ?? "nil")")
+                    XCTAssertEqual(diagnosis.mistake(.dGates, got: dGates), nil, "\(name): \(bug)")
+                    XCTAssertTrue(line?.contains("not in one of the typical ways") == true, "\(name): \(bug): \(line ?? "nil")")
                 case (_, let mistake?):
                     let found = diagnosis.mistake(.dGates, got: dGates) ?? diagnosis.mistake(.dc, got: dc)
-                    XCTAssertEqual(found, mistake, "\(bug) (seed \(seed))")
-                    XCTAssertTrue(line?.contains(mistake.description) == true, "\(bug): \(line ?? "nil")")
+                    XCTAssertEqual(found, mistake, "\(name): \(bug)")
+                    XCTAssertTrue(line?.contains(mistake.description) == true, "\(name): \(bug): \(line ?? "nil")")
                 }
             }
         }
     }
 
-    func testDCellMistakesAreNamedOnDCellAndDc() {
-        let s = randomStep(seed: 7)
-        let diagnosis = LSTMBackwardDiagnosis(
-            values: LSTMStepValues(gates: s.gates, c: s.c, cNext: s.cNext, dhNext: s.dh, dcNext: s.dc), tolerance: 1e-10)
-        for bug in [Bug.dropHPath, .dropCarry, .dropTanhPrime, .dropO, .tanhPrimeNoSquare] {
-            let (dCell, _, dc) = planted(bug, gates: s.gates, c: s.c, cNext: s.cNext, dh: s.dh, dc: s.dc)
-            XCTAssertEqual(diagnosis.mistake(.dCell, got: dCell), expectedMistake(bug), "\(bug) on dĉ")
-            XCTAssertEqual(diagnosis.mistake(.dc, got: dc), expectedMistake(bug), "\(bug) on dc")
+    func testDCellMistakesAreNamedOnDCellAndDc() throws {
+        for name in diagnosedFixtures {
+            let fixture = try loadFixture(name)
+            let step = try Step(fixture)
+            let diagnosis = try LSTMBackwardDiagnosis(fixture: fixture, tolerance: 1e-10)
+            for bug in [Bug.dropHPath, .dropCarry, .dropTanhPrime, .dropO, .tanhPrimeNoSquare] {
+                let (dCell, _, dc) = planted(bug, step)
+                XCTAssertEqual(diagnosis.mistake(.dCell, got: dCell), expectedMistake(bug), "\(name): \(bug) on dĉ")
+                XCTAssertEqual(diagnosis.mistake(.dc, got: dc), expectedMistake(bug), "\(name): \(bug) on dc")
+            }
         }
     }
 
     func testMessagesNameWhereButNeverTheFormula() throws {
-        let s = randomStep(seed: 11)
-        let diagnosis = LSTMBackwardDiagnosis(
-            values: LSTMStepValues(gates: s.gates, c: s.c, cNext: s.cNext, dhNext: s.dh, dcNext: s.dc), tolerance: 1e-10)
-        let (_, dGates, _) = planted(.swapIF, gates: s.gates, c: s.c, cNext: s.cNext, dh: s.dh, dc: s.dc)
+        let fixture = try loadFixture(diagnosedFixtures[0])
+        let diagnosis = try LSTMBackwardDiagnosis(fixture: fixture, tolerance: 1e-10)
+        let (_, dGates, _) = planted(.swapIF, try Step(fixture))
         let line = try XCTUnwrap(diagnosis.diagnose(.dGates, got: dGates))
         XCTAssertTrue(line.hasPrefix("dGates is wrong (first wrong entry dGates[0, 0], input gate (i), unit 0)"), line)
         for mistake in LSTMBackwardMistake.all {

@@ -3,6 +3,8 @@ import TensorCore
 import XCTest
 @testable import Grading
 
+// Instructors only: the student edition has neither the catalogues nor Solutions/.
+// BEGIN INSTRUCTOR
 /// Tests/Mutants/LessonN.txt, the mistakes `make mutants` applies: each entry must still match
 /// its solution region, or the mutation check would silently test nothing.
 final class MutantCatalogueTests: XCTestCase {
@@ -79,3 +81,4 @@ final class MutantCatalogueTests: XCTestCase {
         ])
     }
 }
+// END INSTRUCTOR

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 import XCTest
 @testable import Grading
 
@@ -93,3 +94,31 @@ final class StudentEditionTests: XCTestCase {
         XCTAssertEqual(StudentEdition.declaredClasses(text), ["HiddenShapesTests", "Other"])
     }
 }
+
+// BEGIN INSTRUCTOR
+extension StudentEditionTests {
+    /// The edition of this checkout leaves out what would give an exercise away: the reference,
+    /// the hidden tests, the fixture generators (Tools/fixtures/lstm_mistakes.py writes Lesson 3's
+    /// backward pass out to store its typical mistakes) and the mutant catalogues (their find:
+    /// lines are solution code). What it keeps of the Lesson 3 diagnosis compares numbers only.
+    func testTheEditionLeavesOutTheInstructorFiles() throws {
+        let (files, _) = try StudentEdition(workspace: Workspace(root: courseRoot)).contents()
+        for path in ["Solutions/Lesson3/LSTMCell.swift", "Tools/fixtures/lstm_mistakes.py", "Tools/fixtures/lesson3.py",
+                     "Tests/Mutants/Lesson3.txt", "Tests/Lesson3Tests/HiddenLSTMCellTests.swift"] {
+            XCTAssertNil(files[path], "the student edition holds \(path)")
+        }
+        for folder in StudentEdition.instructorOnly {
+            XCTAssertFalse(files.keys.contains { folder.hasSuffix("/") ? $0.hasPrefix(folder) : $0 == folder },
+                           "the student edition holds \(folder)")
+        }
+        let shipped = ["Sources/CourseTesting/LSTMBackwardDiagnosis.swift", "Tests/LibraryTests/LSTMBackwardDiagnosisTests.swift",
+                       "Lessons/Lesson3/Derivation.swift", "Lessons/Lesson3/CommonBug.swift"]
+        for path in shipped {
+            let text = try XCTUnwrap(files[path].map { String(decoding: $0, as: UTF8.self) }, "\(path) is not in the edition")
+            for code in ["concatColumns", "matmul(dGates", "transposeA: true", "* (1 - ", "1 - t * t"] {
+                XCTAssertFalse(text.contains(code), "\(path) in the student edition computes a backward pass (\(code))")
+            }
+        }
+    }
+}
+// END INSTRUCTOR
