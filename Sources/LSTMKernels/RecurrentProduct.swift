@@ -4,11 +4,12 @@
 // A plain sgemm call first copies blocks of both operands into its panel format. For the step
 // products that copy is W_hh, the same matrix every step, and with b_k ≤ 64 rows there is little
 // arithmetic to spread its cost over: OpenBLAS runs [32, 256]·[256, 1024] at about 70% of what
-// it reaches on large products. On AVX-512 CPUs, recent OpenBLAS (0.3.21 on the course machine)
-// multiplies a product with m·n·k ≤ 100³ by a direct kernel that reads the operands where they
-// are, when neither is transposed (so PyTorch's h·W_hhᵀ is computed as h times a transposed copy
-// of W_hh, made once per forward pass). Cut into tiles of 64 columns, and of the inner dimension if needed, each step's
-// product qualifies, and runs at 85% to 100% of the large-product speed for every b_k. Where
+// it reaches on large products, [8, 256]·[256, 1024] at under 40%. On AVX-512 CPUs, recent
+// OpenBLAS (0.3.21 on the course machine) multiplies a product with m·n·k ≤ 100³ by a direct
+// kernel that reads the operands where they are, when neither is transposed (so PyTorch's
+// h·W_hhᵀ is computed as h times a transposed copy of W_hh, made once per forward pass). Cut
+// into tiles of 64 columns, and of the inner dimension if needed, each step's product
+// qualifies, and alone runs at 80% to 100% of the large-product speed for b_k from 4 to 48. Where
 // OpenBLAS has no direct kernel (other CPUs, OPENBLAS_CORETYPE=Haswell) the tiles cost about what
 // the single call did. Either way only the order of the sums changes, not the numbers beyond
 // rounding.
