@@ -3,7 +3,7 @@
 // appendix "Making it fast" explains it).
 //
 // Shapes: T padded time steps, B batch, E input size, H hidden size, N = Σ L_b real tokens.
-// The equations are Lesson 4's: one GEMM X W_ihᵀ for all steps, one [b_k, H]·[H, 4H] GEMM per
+// The equations are Lesson 4's: one GEMM X W_ihᵀ for all steps, one [b_k, H]·[H, 4H] product per
 // step, and the gates' nonlinearities and the cell update fused into one pass over each row.
 // No tensor is made inside the time loops; they run on pointers and BLAS, with the fast
 // vectorised sigmoid and tanh for Float (TensorCore's FastMath).
@@ -80,6 +80,7 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
         var c = Tensor<T>.uninitialized([n, hs])
         var tanhC = Tensor<T>.uninitialized([n, hs])
         var h = Tensor<T>.uninitialized([n, hs])
+        let weightHHT = transposedCopy(weights.weightHH)                    // [H, 4H]
 
         gates.scalars.withUnsafeMutableBufferPointer { gBuf in
         c.scalars.withUnsafeMutableBufferPointer { cBuf in
@@ -87,7 +88,7 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
         h.scalars.withUnsafeMutableBufferPointer { hBuf in
         h0.scalars.withUnsafeBufferPointer { h0Buf in
         c0.scalars.withUnsafeBufferPointer { c0Buf in
-        weights.weightHH.scalars.withUnsafeBufferPointer { wBuf in
+        weightHHT.scalars.withUnsafeBufferPointer { wBuf in
             // n > 0 (every length ≥ 1), so none of these is nil.
             guard let gp = gBuf.baseAddress, let cp = cBuf.baseAddress, let tcp = tcBuf.baseAddress,
                   let hp = hBuf.baseAddress, let h0 = h0Buf.baseAddress, let c0 = c0Buf.baseAddress,
@@ -99,8 +100,7 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
                 let hPrev = k == 0 ? h0 : UnsafePointer(hp + packing.offsets[k - 1] * hs)
                 let cPrev = k == 0 ? c0 : UnsafePointer(cp + packing.offsets[k - 1] * hs)
                 let g = gp + row * g4
-                T.gemm(transA: false, transB: true, m: b, n: g4, k: hs, alpha: 1, a: hPrev, lda: hs,
-                       b: w, ldb: hs, beta: 1, c: g, ldc: g4)
+                stepProduct(m: b, n: g4, k: hs, a: hPrev, lda: hs, b: w, ldb: g4, beta: 1, c: g, ldc: g4)
                 for j in 0..<b {
                     let gj = g + j * g4
                     fastSigmoidInPlace(gj, count: 2 * hs)         // i, f
@@ -196,8 +196,7 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
                     }
                 }
                 // dh carried to step k - 1 (or to the initial state): dG[r] W_hh.
-                T.gemm(transA: false, transB: false, m: b, n: hs, k: g4, alpha: 1, a: dgp + row * g4, lda: g4,
-                       b: w, ldb: hs, beta: 0, c: dhc, ldc: hs)
+                stepProduct(m: b, n: hs, k: g4, a: dgp + row * g4, lda: g4, b: w, ldb: hs, beta: 0, c: dhc, ldc: hs)
             }
         }}}}}}}}}
 

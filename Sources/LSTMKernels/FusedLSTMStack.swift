@@ -169,21 +169,28 @@ public struct FusedLSTMStack<T: TensorScalar>: Sendable {
         let members = (0..<groups).map { g in stride(from: g, to: byLength.count, by: groups).map { byLength[$0] }.sorted() }
         // Each group draws its dropout masks from its own generator, seeded from `rng`.
         let seeds = (0..<groups).map { _ in rng.next() }
-        let results = Parallel.map(groups) { g in
-            var groupRNG = SeededRNG(seed: seeds[g])
-            return forwardStack(selectBatch(x, members[g]), lengths: members[g].map { lengths[$0] },
-                                initial: initial.map { (selectBatch($0.h, members[g]), selectBatch($0.c, members[g])) },
-                                training: training, rng: &groupRNG)
+        let (t, b, width, stateRows) = (x.shape[0], x.shape[1], directions * hiddenSize, numLayers * directions)
+        // Each group writes its own sequences' columns of the results, on its own thread; together
+        // the groups cover every column, so nothing needs zeroing first.
+        var output = Tensor<T>.uninitialized([t, b, width])
+        var h = Tensor<T>.uninitialized([stateRows, b, hiddenSize]), c = h
+        let caches = output.withUnsafeMutableBufferPointer { outputBuf in
+            h.withUnsafeMutableBufferPointer { hBuf in
+                c.withUnsafeMutableBufferPointer { cBuf in
+                    Parallel.map(groups) { g in
+                        var groupRNG = SeededRNG(seed: seeds[g])
+                        let r = forwardStack(selectBatch(x, members[g]), lengths: members[g].map { lengths[$0] },
+                                             initial: initial.map { (selectBatch($0.h, members[g]), selectBatch($0.c, members[g])) },
+                                             training: training, rng: &groupRNG)
+                        placeBatch(r.output, members[g], into: outputBuf.baseAddress, a: t, b: b, f: width)
+                        placeBatch(r.final.h, members[g], into: hBuf.baseAddress, a: stateRows, b: b, f: hiddenSize)
+                        placeBatch(r.final.c, members[g], into: cBuf.baseAddress, a: stateRows, b: b, f: hiddenSize)
+                        return r.cache
+                    }
+                }
+            }
         }
-        let (t, b) = (x.shape[0], x.shape[1])
-        var output = Tensor<T>(shape: [t, b, directions * hiddenSize])
-        var h = Tensor<T>(shape: [numLayers * directions, b, hiddenSize]), c = h
-        for (g, r) in results.enumerated() {
-            placeBatch(r.output, members[g], into: &output)
-            placeBatch(r.final.h, members[g], into: &h)
-            placeBatch(r.final.c, members[g], into: &c)
-        }
-        let cache = Cache(layers: [], masks: [], shards: results.map(\.cache), shardBatches: members, timeSteps: t, batchSize: b)
+        let cache = Cache(layers: [], masks: [], shards: caches, shardBatches: members, timeSteps: t, batchSize: b)
         return (output, (h, c), cache)
     }
 
@@ -193,23 +200,30 @@ public struct FusedLSTMStack<T: TensorScalar>: Sendable {
     func backwardSharded(dOutput: Tensor<T>, dFinal: StackedState?, cache: Cache)
         -> (dx: Tensor<T>, dInitial: StackedState, grads: [[LSTMWeights<T>]]) {
         let members = cache.shardBatches
-        let results = Parallel.map(members.count) { g in
-            backwardStack(dOutput: selectBatch(dOutput, members[g]),
-                          dFinal: dFinal.map { (selectBatch($0.h, members[g]), selectBatch($0.c, members[g])) },
-                          cache: cache.shards[g])
+        let (t, b, stateRows) = (cache.timeSteps, cache.batchSize, numLayers * directions)
+        // As in forwardSharded: each group writes its own columns, together all of them.
+        var dx = Tensor<T>.uninitialized([t, b, inputSize])
+        var dh0 = Tensor<T>.uninitialized([stateRows, b, hiddenSize]), dc0 = dh0
+        let groupGrads = dx.withUnsafeMutableBufferPointer { dxBuf in
+            dh0.withUnsafeMutableBufferPointer { dhBuf in
+                dc0.withUnsafeMutableBufferPointer { dcBuf in
+                    Parallel.map(members.count) { g in
+                        let r = backwardStack(dOutput: selectBatch(dOutput, members[g]),
+                                              dFinal: dFinal.map { (selectBatch($0.h, members[g]), selectBatch($0.c, members[g])) },
+                                              cache: cache.shards[g])
+                        placeBatch(r.dx, members[g], into: dxBuf.baseAddress, a: t, b: b, f: inputSize)
+                        placeBatch(r.dInitial.h, members[g], into: dhBuf.baseAddress, a: stateRows, b: b, f: hiddenSize)
+                        placeBatch(r.dInitial.c, members[g], into: dcBuf.baseAddress, a: stateRows, b: b, f: hiddenSize)
+                        return r.grads
+                    }
+                }
+            }
         }
-        var dx = Tensor<T>(shape: [cache.timeSteps, cache.batchSize, inputSize])
-        var dh0 = Tensor<T>(shape: [numLayers * directions, cache.batchSize, hiddenSize]), dc0 = dh0
-        var grads = results[0].grads
+        var grads = groupGrads[0]
         // One BLAS thread for the sums too: see Parallel.withBLASThreads.
         Parallel.withBLASThreads(1) {
-            for (g, r) in results.enumerated() {
-                placeBatch(r.dx, members[g], into: &dx)
-                placeBatch(r.dInitial.h, members[g], into: &dh0)
-                placeBatch(r.dInitial.c, members[g], into: &dc0)
-                if g > 0 {
-                    for l in grads.indices { for d in grads[l].indices { grads[l][d].add(r.grads[l][d]) } }
-                }
+            for other in groupGrads.dropFirst() {
+                for l in grads.indices { for d in grads[l].indices { grads[l][d].add(other[l][d]) } }
             }
         }
         return (dx, (dh0, dc0), grads)

@@ -27,7 +27,12 @@ final class FastKernelTests: XCTestCase {
 
         init(rng: inout SeededRNG) {
             let (t, b) = (2 + rng.int(below: 8), 1 + rng.int(below: 6))
-            (self.t, self.b, e, h) = (t, b, 1 + rng.int(below: 5), 1 + rng.int(below: 6))
+            self.init(t: t, b: b, e: 1 + rng.int(below: 5), h: 1 + rng.int(below: 6), rng: &rng)
+        }
+
+        /// Given sizes (the first step has all B rows).
+        init(t: Int, b: Int, e: Int, h: Int, rng: inout SeededRNG) {
+            (self.t, self.b, self.e, self.h) = (t, b, e, h)
             var lengths = [Int]()
             for _ in 0..<b { lengths.append(1 + rng.int(below: t)) }
             lengths[rng.int(below: b)] = 1
@@ -68,8 +73,12 @@ final class FastKernelTests: XCTestCase {
 
     func testFastKernelLayer_matchesReadableLayer() {
         var rng = SeededRNG(seed: 41)
-        for _ in 0..<12 {
-            let c = Case(rng: &rng)
+        // Random small sizes, then sizes where the kernel cuts its per-step products into tiles
+        // (RecurrentProduct.swift): 64 rows (the inner dimension cut too), H and 4H not multiples
+        // of 16 or 64, H = 1, one row, and 65 rows (one plain product).
+        let sized = [(3, 64, 5, 70), (2, 64, 3, 260), (4, 17, 2, 1), (5, 1, 4, 33), (2, 65, 3, 9), (3, 40, 2, 64)]
+        for i in 0..<(12 + sized.count) {
+            let c = i < 12 ? Case(rng: &rng) : Case(t: sized[i - 12].0, b: sized[i - 12].1, e: sized[i - 12].2, h: sized[i - 12].3, rng: &rng)
             for reverse in [false, true] {
                 let p = LSTMParameters<Double>(inputSize: c.e, hiddenSize: c.h, rng: &rng)
                 compareLayer(c, reverse: reverse, parameters: p, as: Double.self, tolerance: Self.double)
