@@ -2,6 +2,9 @@
 // fused and without temporaries: the fast kernel behind Lesson 4's readable LSTMLayer (the
 // appendix "Making it fast" explains it).
 //
+// Spoiler: its backward pass is the answer to Lesson 3's derivation, written for speed. Read it
+// after you have derived your own cell's backward (and passed Lesson 3's tests), not before.
+//
 // Shapes: T padded time steps, B batch, E input size, H hidden size, N = Σ L_b real tokens.
 // The equations are Lesson 4's: one GEMM X W_ihᵀ for all steps, one [b_k, H]·[H, 4H] product per
 // step, and the gates' nonlinearities and the cell update fused into one pass over each row.
