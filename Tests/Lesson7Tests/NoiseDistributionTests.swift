@@ -54,6 +54,9 @@ final class NoiseDistributionTests: XCTestCase {
             + Array(repeating: 5, count: 4) + Array(repeating: 6, count: 4)
         XCTAssertEqual(table.slots, expected,
                        "64 slots for P = [0, 1/2, 1/8, 0, 1/4, 1/16, 1/16]: each word takes 64 · P(w) consecutive slots, in id order")
+        // 10 slots for P = [0.26, 0.74]: the boundary 2.6 rounds to the nearest slot, 3.
+        XCTAssertEqual(NoiseTable(distribution: [0.26, 0.74], size: 10).slots, [0, 0, 0, 1, 1, 1, 1, 1, 1, 1],
+                       "10 slots for P = [0.26, 0.74]: the slots before round(10 · 0.26) hold word 0 (section 5.3)")
     }
 
     func testNoiseTable_roundsEachWordsShare() throws {
