@@ -168,13 +168,18 @@ if !retrain, !walkthrough.smoke, cachedFingerprint == trainer.fingerprint, FileM
     let wordsPerSecond = summary.wordsPerSecond
     print("\n\(EpochTable.grouped(summary.words)) words in " + String(format: "%.1f s: ", summary.seconds)
           + "\(EpochTable.grouped(Int(wordsPerSecond))) words/s on \(settings.threads) threads (\(EpochTable.grouped(Int(wordsPerSecond / Double(settings.threads)))) per thread).")
-    print(String(format: "word2vec.c does about 1M words/s per thread: ours is %.2f of that. gensim measured 627k words/s on 2 threads on this machine: ours is %.2f× gensim.",
-                 wordsPerSecond / Double(settings.threads) / referenceWordsPerSecondPerThread, wordsPerSecond / gensimWordsPerSecond))
+    print("Per CPU-second (what a busy machine does not change): \(EpochTable.grouped(Int(summary.wordsPerCPUSecond))) words, one thread's throughput.")
+    print(String(format: "word2vec.c does about 1M words/s per thread: ours is %.2f of that per thread, %.2f per CPU-second. "
+                 + "gensim measured 627k words/s on 2 threads on this machine: ours is %.2f× gensim.",
+                 wordsPerSecond / Double(settings.threads) / referenceWordsPerSecondPerThread,
+                 summary.wordsPerCPUSecond / referenceWordsPerSecondPerThread, wordsPerSecond / gensimWordsPerSecond))
     trainingFigures["words"] = summary.words
     trainingFigures["kept_words"] = summary.keptWords
     trainingFigures["examples"] = summary.examples
     trainingFigures["seconds"] = summary.seconds
     trainingFigures["words_per_second"] = wordsPerSecond
+    trainingFigures["cpu_seconds"] = summary.cpuSeconds
+    trainingFigures["words_per_cpu_second"] = summary.wordsPerCPUSecond
     trainingFigures["ratio_to_gensim_627k"] = wordsPerSecond / gensimWordsPerSecond
     trainingFigures["ratio_to_word2vec_c_per_thread"] = wordsPerSecond / Double(settings.threads) / referenceWordsPerSecondPerThread
     trainingFigures["resumed_from_chunk"] = summary.resumedFromChunk ?? 0

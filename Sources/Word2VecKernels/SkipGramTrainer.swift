@@ -66,8 +66,19 @@ public struct SkipGramSummary: Sendable {
     public var keptWords: Int
     public var examples: Int
     public var seconds: Double
+    /// CPU seconds of the whole process over the same time, every thread's added up.
+    public var cpuSeconds: Double
     public var resumedFromChunk: Int?
     public var wordsPerSecond: Double { seconds > 0 ? Double(words) / seconds : 0 }
+    /// Words per CPU-second: one thread's throughput, whatever else the machine is running.
+    public var wordsPerCPUSecond: Double { cpuSeconds > 0 ? Double(words) / cpuSeconds : 0 }
+}
+
+/// CPU seconds this process has used so far, on all its threads.
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
 
 public struct SkipGramTrainer {
@@ -94,7 +105,7 @@ public struct SkipGramTrainer {
         guard keepProbabilities.count == vocabularySize else {
             throw InputError(file: "SkipGramTrainer", "\(keepProbabilities.count) keep probabilities for a vocabulary of \(vocabularySize)")
         }
-        guard !noiseTable.isEmpty, noiseTable.allSatisfy({ $0 >= 0 && Int($0) < vocabularySize }) else {
+        guard !noiseTable.isEmpty, noiseTable.count < 1 << 32, noiseTable.allSatisfy({ $0 >= 0 && Int($0) < vocabularySize }) else {
             throw InputError(file: "SkipGramTrainer", "the noise table is empty or holds ids outside 0..<\(vocabularySize)")
         }
         guard corpus.tokens.allSatisfy({ $0 >= 0 && Int($0) < vocabularySize }) else {
@@ -121,9 +132,10 @@ public struct SkipGramTrainer {
     @discardableResult
     public mutating func train(checkpoint: String? = nil, checkpointSeconds: Double = 30, stopAfter: Int? = nil,
                                report: (SkipGramProgress) -> Void = { _ in }) throws -> SkipGramSummary {
-        let start = Date()
+        let start = Date(), cpuStart = processCPUSeconds()
         var lastCheckpoint = start
-        var summary = SkipGramSummary(words: 0, keptWords: 0, examples: 0, seconds: 0, resumedFromChunk: chunksDone > 0 ? chunksDone : nil)
+        var summary = SkipGramSummary(words: 0, keptWords: 0, examples: 0, seconds: 0, cpuSeconds: 0,
+                                      resumedFromChunk: chunksDone > 0 ? chunksDone : nil)
         let end = min(totalChunks, stopAfter ?? totalChunks)
         while chunksDone < end {
             let result = runChunk(chunksDone)
@@ -143,6 +155,7 @@ public struct SkipGramTrainer {
                                     loss: result.lossSamples > 0 ? result.loss / Double(result.lossSamples) : .nan))
         }
         summary.seconds = Date().timeIntervalSince(start)
+        summary.cpuSeconds = processCPUSeconds() - cpuStart
         return summary
     }
 
@@ -216,7 +229,7 @@ public struct SkipGramTrainer {
         corpus.tokens.withUnsafeBufferPointer { tokens in
             keep.withUnsafeBufferPointer { keep in
                 noise.withUnsafeBufferPointer { noise in
-                    let noiseCount = UInt64(noise.count)
+                    let noiseCount = noise.count
                     for r in reviews {
                         let lo = corpus.starts[r], hi = corpus.starts[r + 1]
                         sentence.removeAll(keepingCapacity: true)
@@ -227,10 +240,10 @@ public struct SkipGramTrainer {
                         let n = sentence.count
                         for position in 0..<n {
                             let center = Int(sentence[position])
-                            let reach = 1 + Int(random.next() % UInt64(window))
+                            let reach = 1 + random.below(window)
                             let measure = random.next() & 15 == 0
                             for other in max(0, position - reach)...min(n - 1, position + reach) where other != position {
-                                for j in 0..<k { negatives[j] = noise[Int(random.next() % noiseCount)] }
+                                for j in 0..<k { negatives[j] = noise[random.below(noiseCount)] }
                                 let loss = SkipGramKernel.step(input: input, output: output, dimension: e, center: center,
                                                                context: Int(sentence[other]), negatives: negatives, negativeCount: k,
                                                                learningRate: alpha, scratch: scratch, measureLoss: measure)
@@ -262,6 +275,11 @@ struct KernelRandom {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// Uniform in 0..<n for n < 2³², by a multiplication instead of a division (Lemire 2019;
+    /// the bias is below n / 2³², nothing for a window or a table of 10⁷ slots).
+    @inline(__always)
+    mutating func below(_ n: Int) -> Int { Int(((next() >> 32) &* UInt64(n)) >> 32) }
 
     /// Uniform in [0, 1) with 24 random bits.
     @inline(__always)
