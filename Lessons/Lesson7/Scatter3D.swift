@@ -7,7 +7,7 @@ import Gnuplot
 /// Draws points (x, y, z) with their labels into a PNG at `path`; false when gnuplot is missing.
 @discardableResult
 func writeScatter3D(points: [(x: Double, y: Double, z: Double)], labels: [String], groups: [Int], groupNames: [String],
-                    title: String, axes: [String], to path: String) throws -> Bool {
+                    colours: [String], title: String, axes: [String], to path: String) throws -> Bool {
     guard Gnuplot.isAvailable else { return false }
     func quoted(_ s: String) -> String { s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") }
     var script = [
@@ -24,8 +24,9 @@ func writeScatter3D(points: [(x: Double, y: Double, z: Double)], labels: [String
         }
         guard !rows.isEmpty else { continue }
         script.append("$g\(g) << EOD\n" + rows.joined(separator: "\n") + "\nEOD")
-        plots.append("$g\(g) using 1:2:3 with points pt 7 ps 1 lc \(g + 1) title '\(quoted(name))'")
-        plots.append("$g\(g) using 1:2:3:4 with labels offset 0.8,0.5 font ',8' tc lt \(g + 1) notitle")
+        let colour = "rgb '\(colours[g % colours.count])'"
+        plots.append("$g\(g) using 1:2:3 with points pt 7 ps 1 lc \(colour) title '\(quoted(name))'")
+        plots.append("$g\(g) using 1:2:3:4 with labels offset 0.8,0.5 font ',8' tc \(colour) notitle")
     }
     guard !plots.isEmpty else { return false }
     script.append("splot " + plots.joined(separator: ", \\\n      "))

@@ -272,6 +272,7 @@ let z = pca3.transform(points)
 func percent(_ x: Double) -> String { String(format: "%.0f%%", 100 * x) }
 let ratios = pca3.explainedVarianceRatio
 print("\(pointWords.count) words; the first two components explain \(percent(ratios[0] + ratios[1])) of their variance, three \(percent(ratios.reduce(0, +))).")
+let groupColours = ["#2ca02c", "#d62728", "#1f77b4", "#ff7f0e"]
 var chart = Chart(title: "Our skip-gram vectors, PCA to 2-D (\(percent(ratios[0] + ratios[1])) of the variance)",
                   xLabel: "PC1 (\(percent(ratios[0])))", yLabel: "PC2 (\(percent(ratios[1])))")
 let groupNames = pointGroups.allSatisfy({ $0 == 0 }) && pointWords.count == min(40, words.count) ? ["frequent words"] : groups.map(\.0)
@@ -280,10 +281,10 @@ for (g, name) in groupNames.enumerated() {
     if idx.isEmpty { continue }
     chart.add(.labeledPoints(x: idx.map { z[$0, 0] }, y: idx.map { z[$0, 1] }, labels: idx.map { pointWords[$0] }, title: name))
 }
-chart.extraCommands = ["set key top left box opaque"]
+chart.extraCommands = groupColours.enumerated().map { "set linetype \($0.offset + 1) lc rgb '\($0.element)'" } + ["set key top left box opaque"]
 out.save(chart, "vectors_pca.png", width: 1200, height: 900)
 let drew3D = try writeScatter3D(points: pointWords.indices.map { (z[$0, 0], z[$0, 1], z[$0, 2]) }, labels: pointWords, groups: pointGroups,
-                                groupNames: groupNames, title: "Our skip-gram vectors, PCA to 3-D (\(percent(ratios.reduce(0, +))) of the variance)",
+                                groupNames: groupNames, colours: groupColours, title: "Our skip-gram vectors, PCA to 3-D (\(percent(ratios.reduce(0, +))) of the variance)",
                                 axes: ["PC1", "PC2", "PC3"], to: out.file("vectors_pca3d.png"))
 print("Charts: \(out.file("vectors_pca.png"))" + (drew3D ? ", \(out.file("vectors_pca3d.png")) (gnuplot splot)" : ""))
 metrics["pca"] = ["words": pointWords.count, "explained_variance_ratio": ratios]

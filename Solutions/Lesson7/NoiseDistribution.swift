@@ -23,8 +23,8 @@ public func noiseDistribution(counts: [Int], power: Double = 0.75) -> [Double] {
                  "noiseDistribution: needs counts ≥ 0 with at least one > 0")
     // BEGIN SOLUTION: noiseDistribution (section 5.2)
     let weights = counts.map { $0 == 0 ? 0 : Double.pow(Double($0), power) }
-    let total = weights.reduce(0, +)
-    return weights.map { $0 / total }
+    let totalWeight = weights.reduce(0, +)
+    return weights.map { $0 / totalWeight }
     // END SOLUTION
 }
 
