@@ -53,6 +53,9 @@ let libraries: [Target] = [
     // The fast LSTM kernel (fused, threaded) that Lesson 4's readable layer is checked against and
     // that `LSTM.kernel = .fast` runs; provided code, on plain tensors, independent of the lessons.
     .target(name: "LSTMKernels", dependencies: ["TensorCore"], swiftSettings: speed),
+    // The fast skip-gram trainer (Hogwild threads, resumable) that Lesson 7's readable loss and
+    // gradient are checked against; provided code, on word ids, independent of the lessons.
+    .target(name: "Word2VecKernels", dependencies: ["TensorCore", "Training"], swiftSettings: speed),
     .target(name: "Grading"),
     // What every walkthrough shares: its options (--smoke, --out), headings, tables, the output folder.
     .target(name: "WalkthroughSupport", dependencies: ["TensorCore", "Gnuplot"]),
@@ -68,7 +71,7 @@ func texts(_ folder: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: "\(packageDirectory)/\(folder)")) ?? []).filter { $0.hasSuffix(".md") }.sorted()
 }
 
-let libraryNames = ["TensorCore", "CourseData", "Gnuplot", "Training", "LSTMKernels"]
+let libraryNames = ["TensorCore", "CourseData", "Gnuplot", "Training", "LSTMKernels", "Word2VecKernels"]
 
 // Code that must know which track it was built from (the LSTM kernel a sentiment run defaults to).
 let trackSettings: [SwiftSetting] = lessonRoot == "Solutions" ? [.define("COURSE_SOLUTIONS_TRACK")] : []
@@ -127,7 +130,8 @@ let package = Package(
             dependencies: ["Grading", "TensorCore", "CourseData", "Gnuplot", "Training",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: speed),
-        .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading", "WalkthroughSupport"]),
+        .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading", "WalkthroughSupport",
+                                                        "Word2VecKernels"]),
     ],
     swiftLanguageModes: [.v5]
 )

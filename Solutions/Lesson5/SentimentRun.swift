@@ -14,6 +14,9 @@ import Training
 public struct SentimentRunOptions: Codable, Sendable {
     public var dataset: SentimentDataset = .imdb
     public var embedding: EmbeddingChoice = .gloveFinetune
+    /// The pretrained vectors the glove-* embeddings start from: a GloVe or word2vec text file
+    /// (Lesson 7 writes one); nil: the shared GloVe 6B 50d.
+    public var vectors: String?
     public var bidirectional = true
     /// The recurrent cell; nil in runs from before the option existed: the LSTM.
     public var cell: RecurrentCellKind?
@@ -91,6 +94,7 @@ public struct SentimentRunOptions: Codable, Sendable {
             // Only another schedule adds to it, so a run from before the option still resumes.
             + ((schedule ?? .plateau) == .plateau ? "" : " schedule \(schedule?.rawValue ?? "")")
             + (judgedLength == maxLength ? "" : " eval-max-length \(judgedLength)")
+            + (vectors.map { " vectors \($0)" } ?? "")
             + (dataset == .amazonFull ? " amazon \(amazonDirectory ?? Amazon.defaultFullSetDirectory) sample \(sample ?? SentimentCorpus.amazonFullTrainSample)" : "")
             // Only other cells add to it, so an LSTM run from before the option still resumes.
             + ((cell ?? .lstm) == .lstm ? "" : " cell \(cell?.rawValue ?? "")")
@@ -147,9 +151,10 @@ public enum SentimentRun {
         var embeddingWeight: Tensor<Float>?
         var embeddingSize = o.embeddingSize
         if o.embedding != .random {
-            let path = WordVectors.sharedGlovePath
+            let path = o.vectors ?? WordVectors.sharedGlovePath
             guard FileManager.default.fileExists(atPath: path) else {
-                throw InputError(file: path, "GloVe vectors not found; use --embedding random. \(WordVectors.officialDownload)")
+                throw InputError(file: path, o.vectors != nil ? "no such vectors file"
+                                 : "GloVe vectors not found; use --embedding random. \(WordVectors.officialDownload)")
             }
             // Words GloVe lacks start at GloVe's own scale (section 6.2); <pad> is zero.
             let (matrix, coverage) = try WordVectors.load(path: path, vocabulary: corpus.vocabulary.words, counts: nil,
@@ -157,7 +162,7 @@ public enum SentimentRun {
             let found = coverage.found
             embeddingWeight = matrix
             embeddingSize = matrix.shape[1]
-            log(String(format: "GloVe: %d of %d vocabulary words have a vector (%.1f%%); the rest start random.",
+            log((o.vectors ?? "GloVe") + String(format: ": %d of %d vocabulary words have a vector (%.1f%%); the rest start random.",
                        found, corpus.vocabulary.count, 100 * Double(found) / Double(corpus.vocabulary.count)))
         }
         let config = SentimentLSTMConfig(vocabularySize: corpus.vocabulary.count, embeddingSize: embeddingSize,

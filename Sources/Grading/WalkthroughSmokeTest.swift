@@ -52,6 +52,8 @@ struct WalkthroughSmokeTest {
             .init("lr_batch_sweep_grid.png"), .init("lstm_domains.png"), .init("time_per_token.png"),
             .init("accuracy_by_length.png"), .init("long_range_probe.png"), .init("deploy/model-float32.ckpt"),
             .init("deploy/model-int8.bin"), .init("metrics.json")],
+        7: [.init("vectors_pca.png"), .init("vectors_pca3d.png"), .init("vectors.vec"), .init("skipgram.ckpt"),
+            .init("training.json"), .init("metrics.json"), .init("sentiment-ours/metrics.json")],
     ]
 
     /// One smoke run to make: a lesson on a track.

@@ -47,6 +47,8 @@ struct Train: ParsableCommand {
     var dataset = defaults.dataset
     @Option(help: "random, glove-frozen or glove-finetune.")
     var embedding = defaults.embedding
+    @Option(help: "The pretrained vectors for glove-frozen and glove-finetune: a GloVe or word2vec text file, plain or .gz (default: the shared GloVe 6B 50d; Lesson 7 writes out/lesson7/vectors.vec).")
+    var vectors: String?
     @Flag(inversion: .prefixedNo, help: "A bidirectional LSTM.")
     var bidirectional = defaults.bidirectional
     @Option(help: "The recurrent cell: lstm, gru or rnn (tanh).")
@@ -108,6 +110,7 @@ struct Train: ParsableCommand {
         var o = SentimentRunOptions(out: out)
         o.dataset = dataset
         o.embedding = embedding
+        o.vectors = vectors
         o.bidirectional = bidirectional
         o.cell = cell
         o.kernel = kernel
