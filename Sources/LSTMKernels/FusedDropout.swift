@@ -17,17 +17,20 @@ public enum FusedDropout {
         let scale = T(1 / keep)
         var y = Tensor<T>.uninitialized(x.shape)
         var mask = Tensor<T>.uninitialized(x.shape)
+        // A local copy of the generator, so its state can stay in registers through the loop.
+        var draws = rng
         x.withUnsafeBufferPointer { x in
             y.withUnsafeMutableBufferPointer { y in
                 mask.withUnsafeMutableBufferPointer { m in
                     for i in 0..<x.count {
-                        let mi: T = rng.nextUnit() < keep ? scale : 0
+                        let mi: T = draws.nextUnit() < keep ? scale : 0
                         m[i] = mi
                         y[i] = x[i] * mi
                     }
                 }
             }
         }
+        rng = draws
         return (y, mask)
     }
 }

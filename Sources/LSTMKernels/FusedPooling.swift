@@ -36,9 +36,12 @@ public enum FusedPooling {
                         for t in 0..<length {
                             let step = (t * B + b) * F
                             if max && t > 0 {
-                                for f in 0..<F where o[step + f] > p[row + f] {
-                                    p[row + f] = o[step + f]
-                                    at[b * F + f] = t
+                                // Both stores unconditional (a select, not a branch): the loop vectorises.
+                                for f in 0..<F {
+                                    let x = o[step + f], top = p[row + f]
+                                    let wins = x > top
+                                    p[row + f] = wins ? x : top
+                                    at[b * F + f] = wins ? t : at[b * F + f]
                                 }
                             }
                             if mean {
