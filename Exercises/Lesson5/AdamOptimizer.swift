@@ -8,6 +8,7 @@
 // The default model trains with λ = 0; weight decay is there for experiments (section 7).
 
 import Lesson1
+import Lesson4
 import TensorCore
 
 public struct AdamOptimizer<T: TensorScalar>: Optimizer, Sendable {
@@ -17,6 +18,9 @@ public struct AdamOptimizer<T: TensorScalar>: Optimizer, Sendable {
     public var weightDecay: T
     /// One (m, v, t) per parameter tensor; empty before the first step.
     public var states: [Adam<T>.State] = []
+    /// Your step, or the provided one-pass update (FastTrainingStep.swift): the same numbers.
+    /// A training run sets it to its model's kernel.
+    public var kernel: LSTMKernelChoice = .readable
 
     public var learningRate: T {
         get { adam.learningRate }
@@ -31,6 +35,7 @@ public struct AdamOptimizer<T: TensorScalar>: Optimizer, Sendable {
     public mutating func step(_ parameters: inout [Tensor<T>], gradients: [Tensor<T>]) {
         precondition(parameters.count == gradients.count,
                      "AdamOptimizer.step: \(parameters.count) parameters but \(gradients.count) gradients")
+        if kernel == .fast { return fastStep(&parameters, gradients: gradients) }
         unimplemented("AdamOptimizer.step", lesson: 5, see: "section 4.2")
     }
 

@@ -75,6 +75,12 @@ public struct SentimentLSTM<T: TensorScalar>: Sendable {
     public var pooling: SequencePooling<T>
     /// fc: F -> 1
     public var output: Linear<T>
+    /// Your code or the provided kernels (FastTrainingStep.swift) for the whole step: setting it
+    /// sets the LSTM's too, and a training run's optimiser follows it. A new model runs your
+    /// code here and the LSTM that `RecurrentEncoder` chose; a run sets it (`SentimentRunOptions.kernel`).
+    public var kernel: LSTMKernelChoice = .readable {
+        didSet { encoder.lstm?.kernel = kernel }
+    }
 
     /// A model with a randomly initialised embedding (N(0, 1), as nn.Embedding), or with
     /// `embeddingWeight` [V, E] (e.g. GloVe vectors) when given.
@@ -119,12 +125,14 @@ public struct SentimentLSTM<T: TensorScalar>: Sendable {
     /// -> logits: [B]. `training` turns dropout on; `rng` draws its masks.
     public func forward(ids: [Int32], lengths: [Int], training: Bool, rng: inout SeededRNG) -> (logits: Tensor<T>, cache: Cache) {
         precondition(!lengths.isEmpty && ids.count % lengths.count == 0, "SentimentLSTM.forward: \(ids.count) ids for \(lengths.count) reviews")
+        if kernel == .fast { return fastForward(ids: ids, lengths: lengths, training: training, rng: &rng) }
         unimplemented("SentimentLSTM.forward", lesson: 5, see: "section 5")
     }
 
     /// dLogits: [B] (∂L/∂logits) -> the gradient of every parameter.
     public func backward(dLogits: Tensor<T>, cache: Cache) -> Gradients {
         precondition(dLogits.shape == [cache.batchSize], "SentimentLSTM.backward: dLogits \(dLogits.shape), expected [\(cache.batchSize)]")
+        if kernel == .fast { return fastBackward(dLogits: dLogits, cache: cache) }
         unimplemented("SentimentLSTM.backward", lesson: 5, see: "section 5")
     }
 

@@ -51,7 +51,8 @@ once on 25,000 others. The text is in Lessons/Lesson5/README.md.
 
 heading("1. The data (README, section 6)")
 var options = SentimentRunOptions(out: outDirectory)
-// KERNEL=fast or KERNEL=readable: which LSTM trains (default: yours on the exercises track).
+// KERNEL=fast or KERNEL=readable: your code or the provided kernels for the training step (the
+// LSTM, embedding, dropout, pooling, Adam; default: yours on the exercises track).
 options.kernel = environment["KERNEL"].flatMap(LSTMKernelChoice.init(rawValue:))
 if let seed { options.seed = seed }
 let haveIMDB = (try? IMDB.officialTree()) != nil

@@ -10,15 +10,16 @@ import Lesson3
 import LSTMKernels
 import TensorCore
 
-/// Which implementation an LSTM runs.
+/// Which implementation an LSTM runs, and with it (Lesson 5's `SentimentLSTM.kernel`) the rest of
+/// a training step: the embedding, dropout, pooling and the Adam update.
 public enum LSTMKernelChoice: String, Codable, CaseIterable, Sendable {
-    /// Your LSTMLayer and LSTM, written in tensor operations (this lesson).
+    /// Your code, written in tensor operations: LSTMLayer and LSTM (this lesson), and Lesson 5's model and optimiser.
     case readable
-    /// The provided fused, threaded kernel (LSTMKernels).
+    /// The provided fused kernels (LSTMKernels): the threaded LSTM, and Lesson 5's FastTrainingStep.swift.
     case fast
 
-    /// What a sentiment run uses unless told: your own layer on the exercises track, the fast
-    /// kernel for the reference solutions.
+    /// What a sentiment run uses unless told: your own code on the exercises track, the fast
+    /// kernels for the reference solutions.
     public static var trackDefault: LSTMKernelChoice {
         #if COURSE_SOLUTIONS_TRACK
         .fast

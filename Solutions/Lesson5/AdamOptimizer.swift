@@ -7,6 +7,7 @@
 // The default model trains with λ = 0; weight decay is there for experiments (section 7).
 
 import Lesson1
+import Lesson4
 import TensorCore
 
 public struct AdamOptimizer<T: TensorScalar>: Optimizer, Sendable {
@@ -16,6 +17,9 @@ public struct AdamOptimizer<T: TensorScalar>: Optimizer, Sendable {
     public var weightDecay: T
     /// One (m, v, t) per parameter tensor; empty before the first step.
     public var states: [Adam<T>.State] = []
+    /// Your step, or the provided one-pass update (FastTrainingStep.swift): the same numbers.
+    /// A training run sets it to its model's kernel.
+    public var kernel: LSTMKernelChoice = .readable
 
     public var learningRate: T {
         get { adam.learningRate }
@@ -30,6 +34,7 @@ public struct AdamOptimizer<T: TensorScalar>: Optimizer, Sendable {
     public mutating func step(_ parameters: inout [Tensor<T>], gradients: [Tensor<T>]) {
         precondition(parameters.count == gradients.count,
                      "AdamOptimizer.step: \(parameters.count) parameters but \(gradients.count) gradients")
+        if kernel == .fast { return fastStep(&parameters, gradients: gradients) }
         // BEGIN SOLUTION: AdamOptimizer.step (section 4.2)
         if states.isEmpty { states = parameters.map { Adam<T>.State(like: $0) } }
         for i in parameters.indices {

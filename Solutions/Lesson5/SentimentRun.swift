@@ -62,8 +62,9 @@ public struct SentimentRunOptions: Codable, Sendable {
     public var sample: Int?
     /// Also checkpoint every this many steps inside an epoch.
     public var checkpointEverySteps = 100
-    /// The LSTM's implementation: your Lesson 4 layer or the provided fast kernel (the same
-    /// numbers, so not in the fingerprint); nil: `LSTMKernelChoice.trackDefault`.
+    /// The training step's implementation: your code (the Lesson 4 LSTM, this lesson's model and
+    /// Adam) or the provided fast kernels (the same numbers, so not in the fingerprint); nil:
+    /// `LSTMKernelChoice.trackDefault`.
     public var kernel: LSTMKernelChoice?
     public var out: String
 
@@ -171,7 +172,7 @@ public enum SentimentRun {
                                          cell: o.cell ?? .lstm)
         var rng = SeededRNG(seed: o.seed)
         var model = SentimentLSTM<Float>(config: config, embeddingWeight: embeddingWeight, rng: &rng)
-        model.encoder.lstm?.kernel = o.kernel ?? .trackDefault
+        model.kernel = o.kernel ?? .trackDefault
         let task = SentimentTrainingTask(
             model: model, optimizer: SentimentOptimizer(o.optimizer, learningRate: o.learningRate, weightDecay: o.weightDecay),
             train: corpus.train, validation: corpus.validation, batchSize: o.batchSize, seed: o.seed,

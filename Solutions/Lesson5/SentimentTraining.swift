@@ -5,6 +5,8 @@
 //   forward + BCE + backward (SentimentLSTM.lossAndGradients)
 //   a NaN or Inf gradient -> report which tensor, update nothing
 //   global-norm clipping (max norm 5) -> optimiser step at the loop's learning rate
+//
+// `model.kernel` chooses your code or the provided kernels for all of it, the optimiser's step included.
 
 import CourseData
 import Foundation
@@ -44,6 +46,7 @@ public enum SentimentOptimizer: Sendable {
         switch self {
         case .adam(var o):
             o.learningRate = Float(learningRate)
+            o.kernel = model.kernel
             model.update(with: &o, gradients: gradients)
             self = .adam(o)
         case .sgd(var o):
@@ -175,7 +178,7 @@ public struct SentimentTrainingTask: TrainingTask {
             return StepResult(loss: Double(loss), correct: correct, count: batch.batchSize, tokens: batch.tokenCount,
                               gradientNorm: norm, nonFinite: report ?? NonFiniteReport(tensor: "loss", index: [], value: "\(loss)"))
         }
-        if let clipNorm { GradientClipping.clip(&grads, maxNorm: clipNorm) }
+        if let clipNorm { GradientClipping.clip(&grads, maxNorm: clipNorm, norm: norm) }
         optimizer.step(&model, gradients: grads, learningRate: learningRate)
         return StepResult(loss: Double(loss), correct: correct, count: batch.batchSize, tokens: batch.tokenCount, gradientNorm: norm)
     }
@@ -221,6 +224,7 @@ public struct SavedSentimentModel {
         var config = description.config
         config.dropout = 0
         model = SentimentLSTM<Float>(config: config, rng: &rng)
+        model.kernel = .trackDefault
         try model.load { try checkpoint.tensor($0) }
     }
 

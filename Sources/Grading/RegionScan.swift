@@ -80,11 +80,14 @@ public enum RegionScan {
     ]
 
     /// Provided code that computes what an exercise asks for: the fast LSTM kernel and its bridge
-    /// (Lesson 4's FastKernel.swift), the fast skip-gram trainer (Lesson 7). The tests compare your layer with it, so calling it from
-    /// an exercise would pass them without the exercise being done.
+    /// (Lesson 4's FastKernel.swift), the training step's kernels and theirs (Lesson 5's
+    /// FastTrainingStep.swift), the fast skip-gram trainer (Lesson 7). The tests compare your code
+    /// with them, so calling them from an exercise would pass the tests without the exercise being done.
     static let providedAnswers: Set<String> = [
         "LSTMKernels", "FusedLSTMLayer", "FusedLSTMStack", "LSTMWeights", "FastLSTMCache",
         "fused", "fastForward", "fastBackward", "kernelWeights", "kernel",
+        "FusedAdam", "FusedDropout", "FusedEmbedding", "FusedPooling",
+        "fastStep", "fastDropout", "fastPooling", "fastPoolingBackward", "fusedStatistics",
         // Lesson 7's skip-gram trainer, whose step the tests compare with your gradient
         "Word2VecKernels", "SkipGramKernel", "SkipGramTrainer",
     ]

@@ -53,7 +53,7 @@ struct Train: ParsableCommand {
     var bidirectional = defaults.bidirectional
     @Option(help: "The recurrent cell: lstm, gru or rnn (tanh).")
     var cell = defaults.cell ?? .lstm
-    @Option(help: "The LSTM's implementation: readable (your Lesson 4 layer) or fast (the provided kernel); default: readable on the exercises track, fast on the solutions track.")
+    @Option(help: "The training step's implementation: readable (your code: the Lesson 4 LSTM, the model, Adam) or fast (the provided kernels); default: readable on the exercises track, fast on the solutions track.")
     var kernel: LSTMKernelChoice?
     @Option(help: "LSTM layers (1 or 2).")
     var layers = defaults.layers

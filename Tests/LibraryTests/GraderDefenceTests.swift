@@ -91,6 +91,14 @@ final class RegionScanTests: XCTestCase {
         XCTAssertEqual(messages("return fastForward(x, lengths: lengths, initial: initial, training: training, rng: &rng)").contains { $0.contains("`fastForward`") }, true)
         XCTAssertEqual(messages("let r = layers[0][0].fused.forward(x, lengths: lengths, initial: nil)").contains { $0.contains("`fused`") }, true)
         XCTAssertEqual(messages("var copy = self; copy.kernel = .fast").contains { $0.contains("`kernel`") }, true)
+        // ... and the training step's kernels (Lesson 5).
+        XCTAssertEqual(messages("FusedAdam.step(&p, gradient: g, m: &m, v: &v, t: 1, learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0)").contains { $0.contains("`FusedAdam`") }, true)
+        XCTAssertEqual(messages("return fastStep(&parameters, gradients: gradients)").contains { $0.contains("`fastStep`") }, true)
+        XCTAssertEqual(messages("let r = FusedPooling.forward(out, lengths: lengths, max: true, mean: true)").contains { $0.contains("`FusedPooling`") }, true)
+        XCTAssertEqual(messages("let (y, m) = FusedDropout.forward(x, probability: p, rng: &rng)").contains { $0.contains("`FusedDropout`") }, true)
+        XCTAssertEqual(messages("let y = FusedEmbedding.gather(weight, ids: ids, shape: shape)").contains { $0.contains("`FusedEmbedding`") }, true)
+        XCTAssertEqual(messages("let (y, m) = fastDropout(x, training: training, rng: &rng)").contains { $0.contains("`fastDropout`") }, true)
+        XCTAssertEqual(messages("let (p, c) = fastPooling(out, lengths: lengths)").contains { $0.contains("`fastPooling`") }, true)
     }
 }
 
