@@ -159,9 +159,15 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Evaluate a saved model on a data set's test split.")
 
     @OptionGroup var split: JudgedSplitOptions
+    @Option(help: "readable (your Lesson 4-5 code) or fast (the provided kernels; default on the solutions track).")
+    var kernel: LSTMKernelChoice?
+    @Option(name: .customLong("eval-max-length"), help: "Tokens read per review (default: the run's --eval-max-length).")
+    var evalMaxLength: Int?
 
     func run() throws {
-        let saved = try SavedSentimentModel(checkpointPath: split.model)
+        var saved = try SavedSentimentModel(checkpointPath: split.model)
+        if let kernel { saved.model.kernel = kernel }
+        if let evalMaxLength { saved.description.evalMaxLength = evalMaxLength }
         let split = try self.split.resolve(savedDataset: saved.description.dataset)
         let p = saved.predict(split.reviews.map(\.text))
         let labels = split.reviews.map(\.label)
