@@ -56,6 +56,9 @@ let libraries: [Target] = [
     // The fast skip-gram trainer (Hogwild threads, resumable) that Lesson 7's readable loss and
     // gradient are checked against; provided code, on word ids, independent of the lessons.
     .target(name: "Word2VecKernels", dependencies: ["TensorCore", "Training"], swiftSettings: speed),
+    // The fast language-model pretraining (two LSTMs, sampled softmax, truncated BPTT, resumable)
+    // that Lesson 7's readable head is checked against; provided code, on word ids.
+    .target(name: "LanguageModelKernels", dependencies: ["TensorCore", "Training", "LSTMKernels"], swiftSettings: speed),
     .target(name: "Grading"),
     // What every walkthrough shares: its options (--smoke, --out), headings, tables, the output folder.
     .target(name: "WalkthroughSupport", dependencies: ["TensorCore", "Gnuplot"]),
@@ -71,7 +74,7 @@ func texts(_ folder: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: "\(packageDirectory)/\(folder)")) ?? []).filter { $0.hasSuffix(".md") }.sorted()
 }
 
-let libraryNames = ["TensorCore", "CourseData", "Gnuplot", "Training", "LSTMKernels", "Word2VecKernels"]
+let libraryNames = ["TensorCore", "CourseData", "Gnuplot", "Training", "LSTMKernels", "Word2VecKernels", "LanguageModelKernels"]
 
 // Code that must know which track it was built from (the LSTM kernel a sentiment run defaults to).
 let trackSettings: [SwiftSetting] = lessonRoot == "Solutions" ? [.define("COURSE_SOLUTIONS_TRACK")] : []
@@ -131,7 +134,7 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: speed),
         .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading", "WalkthroughSupport",
-                                                        "Word2VecKernels"]),
+                                                        "Word2VecKernels", "LanguageModelKernels"]),
     ],
     swiftLanguageModes: [.v5]
 )

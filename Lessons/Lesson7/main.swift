@@ -15,6 +15,8 @@
 //    QUICK=1 on 5,000 reviews), else the commands that do it.
 // metrics.json in out/lesson7/.
 //
+// Part 2 (LanguageModelPart.swift): sections 7-10, the language models. PART=1 or PART=2 runs one part.
+//
 // --smoke (make test): 300 generated reviews, one epoch of 16-d vectors, outputs in a temporary folder.
 
 import CourseData
@@ -43,6 +45,18 @@ let walkthrough = WalkthroughOptions.fromCommandLine(lesson: 7)
 let out = OutputFolder(walkthrough.outputDirectory + (seed.map { "/seed\($0)" } ?? "") + (quick && !walkthrough.smoke ? "/quick" : ""))
 try FileManager.default.createDirectory(atPath: out.path, withIntermediateDirectories: true)
 var metrics: [String: Any] = [:]
+let part = environment["PART"] ?? ""
+guard ["", "1", "2"].contains(part) else {
+    print("PART must be 1 (word vectors) or 2 (language models), not '\(part)'.")
+    exit(2)
+}
+let languageModelOptions = LanguageModelPartOptions(quick: quick, retrain: retrain, sentiment: runSentiment, seed: seed, walkthrough: walkthrough, out: out)
+if part == "2" {
+    metrics["language_model"] = try runLanguageModelPart(languageModelOptions)
+    try out.writeJSON(metrics, to: "metrics-lm.json")
+    print("\nmetrics-lm.json and the charts are in \(out.path).")
+    exit(0)
+}
 
 print("""
 Lesson 7: learning from reviews nobody labelled
@@ -331,5 +345,8 @@ if runSentiment || walkthrough.smoke {
     }
 }
 
+if part != "1" {
+    metrics["language_model"] = try runLanguageModelPart(languageModelOptions)
+}
 try out.writeJSON(metrics, to: "metrics.json")
 print("\nmetrics.json and the charts are in \(out.path).")

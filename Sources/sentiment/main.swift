@@ -49,6 +49,8 @@ struct Train: ParsableCommand {
     var embedding = defaults.embedding
     @Option(help: "The pretrained vectors for glove-frozen and glove-finetune: a GloVe or word2vec text file, plain or .gz (default: the shared GloVe 6B 50d; Lesson 7 writes out/lesson7/vectors.vec).")
     var vectors: String?
+    @Option(help: "A pretrained encoder the embedding and the BiLSTM start from (Lesson 7 writes out/lesson7/lm/encoder.ckpt); words it lacks keep their --embedding row.")
+    var encoder: String?
     @Flag(inversion: .prefixedNo, help: "A bidirectional LSTM.")
     var bidirectional = defaults.bidirectional
     @Option(help: "The recurrent cell: lstm, gru or rnn (tanh).")
@@ -111,6 +113,7 @@ struct Train: ParsableCommand {
         o.dataset = dataset
         o.embedding = embedding
         o.vectors = vectors
+        o.encoder = encoder
         o.bidirectional = bidirectional
         o.cell = cell
         o.kernel = kernel
