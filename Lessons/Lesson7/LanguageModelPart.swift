@@ -48,9 +48,9 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
     // MARK: 7. The stream
 
     heading("7. The text as one stream (README, section 11)")
-    let trainingCount = w.sized(p.quick ? 1_000 : 25_000, smoke: 0)
-    let unlabeledCount = w.sized(p.quick ? 2_000 : 50_000, smoke: 0)
-    let heldOutCount = w.sized(p.quick ? 40 : 100, smoke: 0)
+    let trainingCount = w.sized(p.quick ? 800 : 25_000, smoke: 0)
+    let unlabeledCount = w.sized(p.quick ? 1_630 : 50_000, smoke: 0)
+    let heldOutCount = w.sized(p.quick ? 30 : 100, smoke: 0)
     var trainingTexts: [String] = [], unlabeledTexts: [String] = [], heldOutTexts: [String] = []
     var source = ""
     do {
@@ -127,7 +127,7 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
     heading("9. Pretraining the forward and the backward model (README, section 16)")
     var settings = LanguageModelSettings()
     if let seed = p.seed { settings.seed = seed }
-    if p.quick { settings.evaluations = 5 }
+    if p.quick { settings.evaluations = 4 }
     if w.smoke {
         (settings.embeddingSize, settings.hiddenSize, settings.streams, settings.steps, settings.samples, settings.evaluations) = (8, 8, 4, 10, 20, 2)
     }
@@ -174,12 +174,13 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
                                                             r.point.map { String(format: "%.1f", $0.backwardPerplexity) } ?? "",
                                                             String(format: "%.0f s", r.seconds)], width: 10))
         }
-        print("\n\(EpochTable.grouped(summary.tokens)) tokens in " + String(format: "%.1f s: ", summary.seconds)
+        print("\n\(EpochTable.grouped(summary.tokens)) tokens in " + String(format: "%.1f s (%.1f s of training steps, the rest evaluations and checkpoints): ", summary.seconds, summary.trainingSeconds)
               + "\(EpochTable.grouped(Int(summary.tokensPerSecond))) tokens/s, each read by both models "
               + String(format: "(%.0f%% of 2 cores busy; ", 100 * summary.cpuSeconds / max(2 * summary.seconds, 1e-9))
               + "\(EpochTable.grouped(Int(Double(summary.tokens) / max(summary.cpuSeconds, 1e-9)))) tokens per CPU-second).")
         training["tokens"] = summary.tokens
         training["seconds"] = summary.seconds
+        training["training_seconds"] = summary.trainingSeconds
         training["tokens_per_second"] = summary.tokensPerSecond
         training["cpu_seconds"] = summary.cpuSeconds
         training["resumed_from_step"] = summary.resumedFromStep ?? 0
@@ -198,7 +199,7 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
                      + "a model that knew only word frequencies would score about %.0f).", last.forwardPerplexity, last.backwardPerplexity,
                      firstPoint.forwardPerplexity, firstPoint.backwardPerplexity, unigramPerplexity(corpus)))
         training["perplexity"] = history.map { ["step": $0.step, "tokens": $0.tokens, "forward": $0.forwardPerplexity,
-                                                "backward": $0.backwardPerplexity, "training_loss": $0.trainingLoss.isFinite ? $0.trainingLoss : NSNull()] as [String: Any] }
+                                                "backward": $0.backwardPerplexity, "training_loss": $0.trainingLoss ?? NSNull()] as [String: Any] }
         var chart = Chart(title: "Held-out perplexity (full softmax) while pretraining", xLabel: "tokens read (millions)", yLabel: "perplexity")
         let x = history.map { Double($0.tokens) / 1e6 }
         chart.add(.line(x: x, y: history.map(\.forwardPerplexity), title: "forward model"))

@@ -22,8 +22,9 @@ public struct PerplexityPoint: Codable, Sendable {
     public var step: Int
     /// Tokens of text read so far (each read by both models).
     public var tokens: Int
-    /// The mean sampled-softmax loss of the steps since the previous point (both models).
-    public var trainingLoss: Double
+    /// The mean sampled-softmax loss of the steps since the previous point (both models); nil
+    /// for the point before training.
+    public var trainingLoss: Double?
     public var forwardPerplexity: Double
     public var backwardPerplexity: Double
     public var seconds: Double
@@ -37,6 +38,8 @@ public struct LanguageModelProgress: Sendable {
     /// Mean sampled-softmax loss since the last report, both models.
     public var loss: Double
     public var learningRate: Float
+    /// Tokens read per second of training steps since the last report (evaluations and
+    /// checkpoints not counted).
     public var tokensPerSecond: Double
     public var seconds: Double
     /// Set when this report comes with a held-out evaluation.
@@ -46,7 +49,10 @@ public struct LanguageModelProgress: Sendable {
 public struct LanguageModelSummary: Sendable {
     public var steps: Int
     public var tokens: Int
+    /// Wall-clock seconds of this call, and of its training steps alone (no evaluations, no checkpoints).
     public var seconds: Double
+    public var trainingSeconds: Double
+    /// tokens / trainingSeconds
     public var tokensPerSecond: Double
     public var cpuSeconds: Double
     public var resumedFromStep: Int?
@@ -187,19 +193,23 @@ public final class LanguageModelTrainer: @unchecked Sendable {
         let cpuBefore = cpuSeconds()
         var lastCheckpoint = Date()
         var reportLoss = (sum: 0.0, count: 0)
-        var reportClock = Date(), reportTokens = 0
-        var tokensThisRun = 0
+        var reportSeconds = 0.0, reportTokens = 0
+        var tokensThisRun = 0, trainingSeconds = 0.0
         let evaluateEvery = max(1, totalSteps / max(settings.evaluations, 1))
         if history.isEmpty {
             let losses = heldOutLosses()
-            history.append(PerplexityPoint(step: 0, tokens: 0, trainingLoss: .nan, forwardPerplexity: Foundation.exp(losses[0]),
+            history.append(PerplexityPoint(step: 0, tokens: 0, trainingLoss: nil, forwardPerplexity: Foundation.exp(losses[0]),
                                            backwardPerplexity: Foundation.exp(losses[1]), seconds: 0))
         }
         var stepsThisCall = 0
         while stepsDone < totalSteps {
             if let haltAfterSteps, stepsThisCall >= haltAfterSteps { break }
             let tokens = tokens(atStep: stepsDone)
+            let stepClock = Date()
             let loss = step()
+            let stepSeconds = Date().timeIntervalSince(stepClock)
+            trainingSeconds += stepSeconds
+            reportSeconds += stepSeconds
             stepsThisCall += 1
             tokensThisRun += tokens
             reportTokens += tokens
@@ -219,14 +229,13 @@ public final class LanguageModelTrainer: @unchecked Sendable {
                 point = p
             }
             if stepsDone % reportEverySteps == 0 || point != nil || stepsDone == totalSteps {
-                let elapsed = Date().timeIntervalSince(reportClock)
                 progress(LanguageModelProgress(step: stepsDone, totalSteps: totalSteps, epoch: (stepsDone - 1) / chunksPerEpoch + 1,
                                                loss: reportLoss.sum / Double(max(reportLoss.count, 1)), learningRate: learningRate(step: stepsDone - 1),
-                                               tokensPerSecond: Double(reportTokens) / max(elapsed, 1e-9),
+                                               tokensPerSecond: Double(reportTokens) / max(reportSeconds, 1e-9),
                                                seconds: secondsBefore + Date().timeIntervalSince(clock), point: point))
                 reportLoss = (0, 0)
                 reportTokens = 0
-                reportClock = Date()
+                reportSeconds = 0
             }
             if let checkpoint, Date().timeIntervalSince(lastCheckpoint) >= checkpointSeconds || stepsDone == totalSteps {
                 try save(to: checkpoint, seconds: secondsBefore + Date().timeIntervalSince(clock))
@@ -235,8 +244,8 @@ public final class LanguageModelTrainer: @unchecked Sendable {
         }
         let seconds = Date().timeIntervalSince(clock)
         secondsBefore += seconds
-        return LanguageModelSummary(steps: stepsDone, tokens: tokensThisRun, seconds: seconds,
-                                    tokensPerSecond: Double(tokensThisRun) / max(seconds, 1e-9), cpuSeconds: cpuSeconds() - cpuBefore,
+        return LanguageModelSummary(steps: stepsDone, tokens: tokensThisRun, seconds: seconds, trainingSeconds: trainingSeconds,
+                                    tokensPerSecond: Double(tokensThisRun) / max(trainingSeconds, 1e-9), cpuSeconds: cpuSeconds() - cpuBefore,
                                     resumedFromStep: resumedFrom)
     }
 

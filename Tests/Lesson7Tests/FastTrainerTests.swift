@@ -37,3 +37,13 @@ final class FastTrainerTests: XCTestCase {
                     "W_out after the kernel's step next to W_out − α · (your dW_out)")
     }
 }
+
+final class FastLanguageModelTests: XCTestCase {
+    func testFastSampledSoftmax_isYourGradient() {
+        // The provided kernel (Sources/LanguageModelKernels) and your sampledSoftmaxGradients on
+        // the same batch in Float (V = 300, N = 48, K = 40: repeated samples and accidental hits).
+        for check in LanguageModelTraining.checkKernel() {
+            XCTAssertLessThanOrEqual(check.difference, 1e-4, "\(check.name): the provided kernel and your sampledSoftmaxGradients differ")
+        }
+    }
+}
