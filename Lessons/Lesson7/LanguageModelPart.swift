@@ -50,7 +50,7 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
     heading("7. The text as one stream (README, section 11)")
     let trainingCount = w.sized(p.quick ? 800 : 25_000, smoke: 0)
     let unlabeledCount = w.sized(p.quick ? 1_630 : 50_000, smoke: 0)
-    let heldOutCount = w.sized(p.quick ? 30 : 100, smoke: 0)
+    let heldOutCount = w.sized(p.quick ? 30 : 60, smoke: 0)
     var trainingTexts: [String] = [], unlabeledTexts: [String] = [], heldOutTexts: [String] = []
     var source = ""
     do {
