@@ -30,6 +30,8 @@ struct LanguageModelPartOptions {
     var seed: UInt64?
     var walkthrough: WalkthroughOptions
     var out: OutputFolder
+    /// Lesson 5's options for a run into a folder: the same for every start (section 6's).
+    var sentimentOptions: (_ folder: String) -> SentimentRunOptions
 }
 
 /// Part 2's sections; returns its figures for metrics.json.
@@ -185,12 +187,10 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
         training["cpu_seconds"] = summary.cpuSeconds
         training["resumed_from_step"] = summary.resumedFromStep ?? 0
         training["seconds_in_all_runs"] = trainer.secondsTrained
-        if !w.smoke {
-            try LanguageModelTraining.writeEncoder(trainer, words: corpus.vocabulary.words, to: encoderPath)
-            try out.writeJSON(training, to: "training.json")
-            try AtomicFile.write(trainer.fingerprint, to: fingerprintPath)
-            print("Encoder: \(encoderPath); checkpoint: \(checkpointPath).")
-        }
+        try LanguageModelTraining.writeEncoder(trainer, words: corpus.vocabulary.words, to: encoderPath)
+        try out.writeJSON(training, to: "training.json")
+        try AtomicFile.write(trainer.fingerprint, to: fingerprintPath)
+        print("Encoder: \(encoderPath); checkpoint: \(checkpointPath).")
     }
     let history = trainer.history
     if let last = history.last, let firstPoint = history.first {
@@ -212,21 +212,28 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
     // MARK: 10. Fine-tuning
 
     heading("10. Lesson 5's model from the pretrained encoder (README, section 17)")
-    let command = "make sentiment ARGS=\"train --encoder \(encoderPath) --out \(p.out.file("sentiment-lm"))\(p.quick ? " --quick" : "")\""
-    if p.sentiment && !w.smoke {
-        var o = SentimentRunOptions(out: p.out.file("sentiment-lm"))
-        o.encoder = encoderPath
-        if p.quick { o.shortenForQuickRun() }
-        if let seed = p.seed { o.seed = seed }
-        print("Training Lesson 5's model from the encoder into \(o.out) ...")
-        if let result = try SentimentRun.run(o, resume: false, log: { _ in }) {
-            print(String(format: "  LM-pretrained: test accuracy %.2f%%, F1 %.4f (%.1f minutes)", 100 * result.metrics.testAccuracy,
-                         result.metrics.f1, result.metrics.trainingMinutes))
+    var encoderRun = p.sentimentOptions(p.out.file("sentiment-lm"))
+    encoderRun.encoder = encoderPath
+    if w.smoke {
+        // The smoke run's encoder is tiny: the model takes its sizes (and no GloVe).
+        (encoderRun.embedding, encoderRun.embeddingSize, encoderRun.hidden) = (.random, settings.embeddingSize, settings.hiddenSize)
+    }
+    let command = commandLine(encoderRun)
+    if p.sentiment || w.smoke {
+        // Random embeddings and the encoder here; our word2vec and GloVe are section 6's runs.
+        var random = p.sentimentOptions(p.out.file("sentiment-random"))
+        random.embedding = .random
+        for (name, o) in (w.smoke ? [] : [("random embeddings", random)]) + [("LM-pretrained encoder", encoderRun)] {
+            print("Training Lesson 5's model from \(name) into \(o.out) ...")
+            if let result = try SentimentRun.run(o, resume: false, log: { _ in }) {
+                print(String(format: "  test accuracy %.2f%%, F1 %.4f (%.1f minutes)", 100 * result.metrics.testAccuracy,
+                             result.metrics.f1, result.metrics.trainingMinutes))
+            }
         }
     } else {
-        print("SENTIMENT=1 fine-tunes Lesson 5's model from the encoder here; or run it yourself:\n  \(command)")
+        print("SENTIMENT=1 fine-tunes Lesson 5's model from the encoder here (and from random embeddings); or run it yourself:\n  \(command)")
     }
-    figures["comparison"] = comparisonTable(p.out, encoderCommand: command)
+    figures["comparison"] = comparisonTable(p.out, options: p.sentimentOptions, encoderRun: encoderRun)
     return figures
 }
 
@@ -238,27 +245,53 @@ func unigramPerplexity(_ c: LanguageModelCorpus) -> Double {
     return Foundation.exp(logLoss / Double(max(c.heldOut.count, 1)))
 }
 
-/// The table of every Lesson 5 run in `folder` that has a metrics.json: its start, test
-/// accuracy, F1, minutes and the command that reproduces it.
-func comparisonTable(_ folder: OutputFolder, encoderCommand: String) -> [[String: Any]] {
-    let rows: [(name: String, sub: String, command: String)] = [
-        ("random embeddings", "sentiment-random", "make sentiment ARGS=\"train --embedding random --out \(folder.file("sentiment-random"))\""),
-        ("GloVe 6B 50d", "sentiment-glove", "make sentiment ARGS=\"train --out \(folder.file("sentiment-glove"))\""),
-        ("our word2vec", "sentiment-ours", "make sentiment ARGS=\"train --vectors \(folder.file("vectors.vec")) --out \(folder.file("sentiment-ours"))\""),
-        ("LM-pretrained encoder", "sentiment-lm", encoderCommand),
+/// `make sentiment ARGS="train ..."` with the options of `o` that differ from the defaults.
+func commandLine(_ o: SentimentRunOptions) -> String {
+    let d = SentimentRunOptions(out: o.out)
+    var args = ["train"]
+    if o.dataset != d.dataset { args.append("--dataset \(o.dataset.rawValue)") }
+    if o.embedding != d.embedding { args.append("--embedding \(o.embedding.rawValue)") }
+    if let v = o.vectors { args.append("--vectors \(v)") }
+    if let e = o.encoder { args.append("--encoder \(e)") }
+    if o.embedding == .random && o.embeddingSize != d.embeddingSize { args.append("--embedding-size \(o.embeddingSize)") }
+    if o.hidden != d.hidden { args.append("--hidden \(o.hidden)") }
+    if o.vocabularySize != d.vocabularySize { args.append("--vocabulary-size \(o.vocabularySize)") }
+    if let l = o.limit { args.append("--limit \(l)") }
+    if o.epochs != d.epochs { args.append("--epochs \(o.epochs)") }
+    if o.maxLength != d.maxLength { args.append("--max-length \(o.maxLength)") }
+    if o.judgedLength != d.judgedLength { args.append("--eval-max-length \(o.judgedLength)") }
+    if o.learningRate != d.learningRate { args.append("--lr \(o.learningRate)") }
+    if o.dropout != d.dropout { args.append("--dropout \(o.dropout)") }
+    if o.seed != d.seed { args.append("--seed \(o.seed)") }
+    if o.checkpointEverySteps != d.checkpointEverySteps { args.append("--checkpoint-every \(o.checkpointEverySteps)") }
+    args.append("--out \(o.out)")
+    return "make sentiment ARGS=\"\(args.joined(separator: " "))\""
+}
+
+/// The table of Lesson 5's model from four starts, with the same options otherwise: each row's
+/// test accuracy, F1 and minutes when its run is in `folder`, and the command that reproduces it.
+func comparisonTable(_ folder: OutputFolder, options: (String) -> SentimentRunOptions, encoderRun: SentimentRunOptions) -> [[String: Any]] {
+    var random = options(folder.file("sentiment-random"))
+    random.embedding = .random
+    var ours = options(folder.file("sentiment-ours"))
+    ours.vectors = folder.file("vectors.vec")
+    let rows: [(name: String, options: SentimentRunOptions)] = [
+        ("random embeddings", random), ("GloVe 6B 50d", options(folder.file("sentiment-glove"))),
+        ("our word2vec", ours), ("LM-pretrained encoder", encoderRun),
     ]
     var table: [[String: Any]] = []
-    print("\nLesson 5's model from four starts (same split and seed; the runs found in \(folder.path)):")
+    print("\nLesson 5's model from four starts (same split, seed and settings; the runs found in \(folder.path)):")
     print(tableRow("start", 24, ["test acc.", "F1", "minutes"], width: 10) + "  command")
     for row in rows {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: folder.file("\(row.sub)/metrics.json"))),
+        let command = commandLine(row.options)
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: row.options.out + "/metrics.json")),
               let m = try? JSONDecoder().decode(SentimentMetrics.self, from: data) else {
-            print(tableRow(row.name, 24, ["-", "-", "-"], width: 10) + "  " + row.command)
+            print(tableRow(row.name, 24, ["-", "-", "-"], width: 10) + "  " + command)
             continue
         }
         print(tableRow(row.name, 24, [String(format: "%.2f%%", 100 * m.testAccuracy), String(format: "%.4f", m.f1),
-                                      String(format: "%.1f", m.trainingMinutes)], width: 10) + "  " + row.command)
-        table.append(["start": row.name, "test_accuracy": m.testAccuracy, "f1": m.f1, "training_minutes": m.trainingMinutes, "command": row.command])
+                                      String(format: "%.1f", m.trainingMinutes)], width: 10) + "  " + command)
+        table.append(["start": row.name, "test_accuracy": m.testAccuracy, "f1": m.f1, "training_minutes": m.trainingMinutes, "command": command])
     }
     return table
 }

@@ -50,7 +50,8 @@ guard ["", "1", "2"].contains(part) else {
     print("PART must be 1 (word vectors) or 2 (language models), not '\(part)'.")
     exit(2)
 }
-let languageModelOptions = LanguageModelPartOptions(quick: quick, retrain: retrain, sentiment: runSentiment, seed: seed, walkthrough: walkthrough, out: out)
+let languageModelOptions = LanguageModelPartOptions(quick: quick, retrain: retrain, sentiment: runSentiment, seed: seed, walkthrough: walkthrough,
+                                                    out: out, sentimentOptions: { sentimentOptions(vectors: nil, folder: $0) })
 if part == "2" {
     metrics["language_model"] = try runLanguageModelPart(languageModelOptions)
     try out.writeJSON(metrics, to: "metrics-lm.json")
@@ -317,6 +318,7 @@ func sentimentOptions(vectors: String?, folder: String) -> SentimentRunOptions {
         o.learningRate = 2e-3
         o.dropout = 0.3
     }
+    if let seed { o.seed = seed }
     if walkthrough.smoke {
         o.dataset = .generated
         o.hidden = 8
