@@ -90,6 +90,8 @@ public enum RegionScan {
         "fastStep", "fastDropout", "fastPooling", "fastPoolingBackward", "fusedStatistics",
         // Lesson 7's skip-gram trainer, whose step the tests compare with your gradient
         "Word2VecKernels", "SkipGramKernel", "SkipGramTrainer",
+        // and its language-model pretraining, whose sampled softmax they compare with yours
+        "LanguageModelKernels", "SampledSoftmaxKernel", "LanguageModelTrainer",
     ]
 
     /// What only pointers have: reading past a buffer, at an address, or as other types.
