@@ -193,17 +193,20 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
         print("Encoder: \(encoderPath); checkpoint: \(checkpointPath).")
     }
     let history = trainer.history
+    let unigram = unigramPerplexity(corpus)
+    training["unigram_perplexity"] = unigram
     if let last = history.last, let firstPoint = history.first {
         print("Held-out perplexity (full softmax over \(EpochTable.grouped(corpus.vocabulary.count)) words): "
               + String(format: "forward %.1f, backward %.1f (%.0f and %.0f before training; "
                      + "a model that knew only word frequencies would score about %.0f).", last.forwardPerplexity, last.backwardPerplexity,
-                     firstPoint.forwardPerplexity, firstPoint.backwardPerplexity, unigramPerplexity(corpus)))
+                     firstPoint.forwardPerplexity, firstPoint.backwardPerplexity, unigram))
         training["perplexity"] = history.map { ["step": $0.step, "tokens": $0.tokens, "forward": $0.forwardPerplexity,
                                                 "backward": $0.backwardPerplexity, "training_loss": $0.trainingLoss ?? NSNull()] as [String: Any] }
         var chart = Chart(title: "Held-out perplexity (full softmax) while pretraining", xLabel: "tokens read (millions)", yLabel: "perplexity")
         let x = history.map { Double($0.tokens) / 1e6 }
         chart.add(.line(x: x, y: history.map(\.forwardPerplexity), title: "forward model"))
         chart.add(.line(x: x, y: history.map(\.backwardPerplexity), title: "backward model"))
+        chart.add(.line(x: [x.first ?? 0, x.last ?? 0], y: [unigram, unigram], title: "word frequencies alone"))
         chart.extraCommands = ["set logscale y", "set key top right box opaque"]
         if out.save(chart, "perplexity.png") { print("Chart: \(out.file("perplexity.png"))") }
     }
