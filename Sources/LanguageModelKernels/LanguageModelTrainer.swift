@@ -145,7 +145,7 @@ public final class LanguageModelTrainer: @unchecked Sendable {
         return settings.learningRate * Float(0.1 + 0.9 * 0.5 * (1 + cos(Double.pi * progress)))
     }
 
-    /// The held-out mean full-softmax loss of both models (perplexity = e^loss); at most `tokens` tokens of each.
+    /// The held-out mean full-softmax loss of both models (perplexity = e^loss), one thread each.
     public func heldOutLosses() -> [Double] {
         Parallel.map(2) { d in
             let s = self.heldOut[d]
