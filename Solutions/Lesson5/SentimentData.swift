@@ -100,6 +100,19 @@ extension SentimentCorpus {
         return (parts[0], parts[1])
     }
 
+    /// The validation split: `fraction` of the training reviews, held out by film when every
+    /// review says which film it is about (IMDB), else by review (stratified by class). The
+    /// test reviews are about other films than the training reviews; a validation split that
+    /// shares the training films lets a model score with the names and plot words it memorised
+    /// for them, and judged that way IMDB's validation accuracy was 1.2-2.2 points above test.
+    public static func validationSplit(_ reviews: [Review], fraction: Double, seed: UInt64) -> (kept: [Int], heldOut: [Int]) {
+        let films = reviews.compactMap(\.subject)
+        guard !reviews.isEmpty && films.count == reviews.count else {
+            return holdOut(labels: reviews.map(\.label), fraction: fraction, seed: seed)
+        }
+        return groupedHoldOut(labels: reviews.map(\.label), groups: films, fraction: fraction, seed: seed)
+    }
+
     /// amazon-full: training reviews sampled from train.csv when no other number is given.
     public static let amazonFullTrainSample = 200_000
     /// amazon-full: test reviews sampled from test.csv when no --limit is given (IMDB's test size).
@@ -160,7 +173,7 @@ extension SentimentCorpus {
         let start = Date()
         let trainTokens = tokenize(train.map(\.text))
         let testTokens = tokenize(test.map(\.text))
-        let (kept, held) = holdOut(labels: train.map(\.label), fraction: validationFraction, seed: seed &+ 3)
+        let (kept, held) = validationSplit(train, fraction: validationFraction, seed: seed &+ 3)
         let vocabulary = Vocabulary(counting: kept.map { trainTokens[$0] }, maxSize: vocabularySize, minFrequency: 2)
         func encode(_ tokens: [[String]], _ labels: [Int], rows: [Int], cutAt length: Int) -> EncodedSplit {
             EncodedSplit(sequences: rows.map { truncation.cut(vocabulary.encode(tokens[$0]), to: length) }, labels: rows.map { labels[$0] })
@@ -174,6 +187,10 @@ extension SentimentCorpus {
             description: description, isReal: isReal)
         log(String(format: "Tokenized and encoded %d reviews in %.1f s; vocabulary %d words (train' only, min. frequency 2).",
                    train.count + test.count, Date().timeIntervalSince(start), vocabulary.count))
+        let heldFilms = Set(held.compactMap { train[$0].subject })
+        if !heldFilms.isEmpty {
+            log("Validation: \(held.count) reviews of \(heldFilms.count) films, none of them in train' (as the test split's films are not).")
+        }
         return corpus
     }
 }

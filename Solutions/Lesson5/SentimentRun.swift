@@ -28,6 +28,9 @@ public struct SentimentRunOptions: Codable, Sendable {
     /// points less on the validation split).
     public var pooling: Pooling = .maxMean
     public var dropout = 0.5
+    /// The probability of replacing a training token by <unk> (`WordDropout`; nil in runs from
+    /// before the option existed: none). A tenth is the rate Iyyer et al. and Dai & Le used.
+    public var wordDropout: Double? = 0.1
     /// Training reads at most this many tokens of a review: the cost of a step grows with it.
     public var maxLength = 400
     /// Validation and test reviews are read up to this many tokens: judging is a forward pass
@@ -96,6 +99,9 @@ public struct SentimentRunOptions: Codable, Sendable {
             + ((schedule ?? .plateau) == .plateau ? "" : " schedule \(schedule?.rawValue ?? "")")
             + (judgedLength == maxLength ? "" : " eval-max-length \(judgedLength)")
             + (vectors.map { " vectors \($0)" } ?? "")
+            + ((wordDropout ?? 0) == 0 ? "" : " word-dropout \(wordDropout ?? 0)")
+            // IMDB's validation split keeps each film on one side: a run from before it changes both splits.
+            + (dataset == .imdb ? " validation-by-film" : "")
             + (dataset == .amazonFull ? " amazon \(amazonDirectory ?? Amazon.defaultFullSetDirectory) sample \(sample ?? SentimentCorpus.amazonFullTrainSample)" : "")
             // Only other cells add to it, so an LSTM run from before the option still resumes.
             + ((cell ?? .lstm) == .lstm ? "" : " cell \(cell?.rawValue ?? "")")
@@ -173,13 +179,14 @@ public enum SentimentRun {
         var rng = SeededRNG(seed: o.seed)
         var model = SentimentLSTM<Float>(config: config, embeddingWeight: embeddingWeight, rng: &rng)
         model.kernel = o.kernel ?? .trackDefault
-        let task = SentimentTrainingTask(
+        var task = SentimentTrainingTask(
             model: model, optimizer: SentimentOptimizer(o.optimizer, learningRate: o.learningRate, weightDecay: o.weightDecay),
             train: corpus.train, validation: corpus.validation, batchSize: o.batchSize, seed: o.seed,
             clipNorm: o.clipNorm > 0 ? o.clipNorm : nil,
             description: SentimentModelDescription(config: config, maxLength: o.maxLength, evalMaxLength: o.judgedLength,
                                                    truncation: o.truncation, dataset: o.dataset.rawValue,
                                                    embedding: o.embedding.rawValue))
+        task.wordDropout = o.wordDropout ?? 0
         return (corpus, task)
     }
 

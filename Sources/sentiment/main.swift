@@ -65,6 +65,8 @@ struct Train: ParsableCommand {
     var pooling = defaults.pooling
     @Option(help: "Dropout on embeddings, between layers and before the output layer.")
     var dropout = defaults.dropout
+    @Option(name: .customLong("word-dropout"), help: "Probability of replacing a training token by <unk>.")
+    var wordDropout = defaults.wordDropout ?? 0
     @Option(name: .customLong("max-length"), help: "Tokens kept per training review.")
     var maxLength = defaults.maxLength
     @Option(name: .customLong("eval-max-length"), help: "Tokens kept per validation and test review (judging is a forward pass only).")
@@ -119,6 +121,7 @@ struct Train: ParsableCommand {
         o.embeddingSize = embeddingSize
         o.pooling = pooling
         o.dropout = dropout
+        o.wordDropout = wordDropout
         o.maxLength = maxLength
         o.evalMaxLength = evalMaxLength
         o.truncation = truncate

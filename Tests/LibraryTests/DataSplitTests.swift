@@ -30,6 +30,32 @@ final class DataSplitTests: XCTestCase {
         XCTAssertEqual(split[1].map(\.text), parts[1].map { "r\($0)" }, "reviews follow the index split")
     }
 
+    func testGroupedHoldOut_noGroupOnBothSidesAndClassSharesKept() {
+        // 400 groups of 1-6 rows, labels mixed within a group.
+        var rng = SeededRNG(seed: 9)
+        var labels: [Int] = [], groups: [String] = []
+        for g in 0..<400 {
+            for _ in 0..<(1 + rng.int(below: 6)) {
+                groups.append("film\(g)")
+                labels.append(rng.nextUnit() < 0.3 ? 1 : 0)
+            }
+        }
+        let (kept, held) = groupedHoldOut(labels: labels, groups: groups, fraction: 0.1, seed: 4)
+        XCTAssertEqual((kept + held).sorted(), Array(labels.indices), "every row on exactly one side")
+        XCTAssertEqual(kept, kept.sorted(), "kept rows ascending")
+        XCTAssertEqual(held, held.sorted(), "held-out rows ascending")
+        XCTAssertTrue(Set(kept.map { groups[$0] }).isDisjoint(with: held.map { groups[$0] }), "no group on both sides")
+        for label in [0, 1] {
+            let share = (0.1 * Double(labels.filter { $0 == label }.count)).rounded()
+            let heldCount = Double(held.filter { labels[$0] == label }.count)
+            XCTAssertLessThanOrEqual(heldCount, share, "class \(label): never more than its share")
+            XCTAssertGreaterThan(heldCount, share - 6, "class \(label): short of its share by less than the largest group")
+        }
+        let again = groupedHoldOut(labels: labels, groups: groups, fraction: 0.1, seed: 4)
+        XCTAssertEqual(again.heldOut, held, "same seed: same split")
+        XCTAssertNotEqual(groupedHoldOut(labels: labels, groups: groups, fraction: 0.1, seed: 5).heldOut, held, "another seed: another split")
+    }
+
     func testStratifiedSample_equalCellsAndShortfall() {
         var rng = SeededRNG(seed: 4)
         // 600 negative, 400 positive; lengths 1...300.
