@@ -32,6 +32,9 @@ public struct SentimentRunOptions: Codable, Sendable {
     /// The probability of replacing a training token by <unk> (`WordDropout`; nil in runs from
     /// before the option existed: none). A tenth is the rate Iyyer et al. and Dai & Le used.
     public var wordDropout: Double? = 0.1
+    /// IMDB's validation split holds out whole films, as its test split is other films
+    /// (CourseData's `validationSplit`); nil in runs from before the option existed: by review.
+    public var validationByFilm: Bool? = true
     /// Training reads at most this many tokens of a review: the cost of a step grows with it.
     public var maxLength = 400
     /// Validation and test reviews are read up to this many tokens: judging is a forward pass
@@ -101,8 +104,7 @@ public struct SentimentRunOptions: Codable, Sendable {
             + (judgedLength == maxLength ? "" : " eval-max-length \(judgedLength)")
             + (vectors.map { " vectors \($0)" } ?? "")
             + ((wordDropout ?? 0) == 0 ? "" : " word-dropout \(wordDropout ?? 0)")
-            // IMDB's validation split keeps each film on one side: a run from before it changes both splits.
-            + (dataset == .imdb ? " validation-by-film" : "")
+            + (validationByFilm == true && dataset == .imdb ? " validation-by-film" : "")
             + (dataset == .amazonFull ? " amazon \(amazonDirectory ?? Amazon.defaultFullSetDirectory) sample \(sample ?? SentimentCorpus.amazonFullTrainSample)" : "")
             // Only other cells add to it, so an LSTM run from before the option still resumes.
             + ((cell ?? .lstm) == .lstm ? "" : " cell \(cell?.rawValue ?? "")")
@@ -149,7 +151,7 @@ public enum SentimentRun {
     /// Prepares the data and a fresh model (GloVe rows where asked), without training.
     public static func setUp(_ o: SentimentRunOptions, log: (String) -> Void) throws -> (corpus: SentimentCorpus, task: SentimentTrainingTask) {
         let corpus = try SentimentCorpus.prepare(dataset: o.dataset, maxLength: o.maxLength, evalMaxLength: o.judgedLength, truncation: o.truncation,
-                                                 vocabularySize: o.vocabularySize,
+                                                 vocabularySize: o.vocabularySize, validationByFilm: o.validationByFilm ?? false,
                                                  limit: o.limit, seed: o.seed, amazonDirectory: o.amazonDirectory, amazonSample: o.sample, log: log)
         log(corpus.description)
         log("Splits: \(corpus.train.count) train, \(corpus.validation.count) validation (from train), \(corpus.test.count) test (used once, at the end).")

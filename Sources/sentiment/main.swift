@@ -65,6 +65,8 @@ struct Train: ParsableCommand {
     var pooling = defaults.pooling
     @Option(help: "Dropout on embeddings, between layers and before the output layer.")
     var dropout = defaults.dropout
+    @Flag(inversion: .prefixedNo, help: "IMDB: hold out whole films for validation, as the test split is other films (no: reviews drawn at random).")
+    var validationByFilm = defaults.validationByFilm ?? true
     @Option(name: .customLong("word-dropout"), help: "Probability of replacing a training token by <unk>.")
     var wordDropout = defaults.wordDropout ?? 0
     @Option(name: .customLong("max-length"), help: "Tokens kept per training review.")
@@ -122,6 +124,7 @@ struct Train: ParsableCommand {
         o.pooling = pooling
         o.dropout = dropout
         o.wordDropout = wordDropout
+        o.validationByFilm = validationByFilm
         o.maxLength = maxLength
         o.evalMaxLength = evalMaxLength
         o.truncation = truncate
