@@ -57,8 +57,8 @@ public struct SentimentRunOptions: Codable, Sendable {
     public var epochs = 6
     public var batchSize = 64
     public var seed: UInt64 = 1
-    /// 0: never stop early (a cosine run is planned to its last epoch; best.ckpt still keeps
-    /// the epoch with the lowest validation loss).
+    /// 0: never stop early (a cosine run is planned to its last epoch, and best.ckpt is that
+    /// epoch's model; with a patience, the epoch with the lowest validation loss).
     public var patience = 0
     /// At most this many reviews per split (QUICK runs); nil for all.
     public var limit: Int?
@@ -203,7 +203,9 @@ public enum SentimentRun {
         log("Model: \(task.model.parameterCount) trainable parameters (\(describe(task.model.config))).")
         var config = TrainingConfig(epochs: o.epochs, seed: o.seed, learningRate: o.learningRate, directory: o.out)
         config.checkpointEverySteps = o.checkpointEverySteps
-        config.monitor = .validationLoss
+        // A cosine run is planned to its last epoch, where the rate reaches 0: that model is the
+        // one judged (README, section 7). Otherwise the epoch with the lowest validation loss.
+        config.monitor = (o.schedule ?? .plateau) == .cosine && o.patience == 0 ? .lastEpoch : .validationLoss
         switch o.schedule ?? .plateau {
         case .plateau: config.schedule = .reduceOnPlateau(ReduceLROnPlateau(factor: 0.5, patience: 0))
         case .cosine: config.schedule = .cosine(warmupSteps: task.batchCount(epoch: 1) / 2)

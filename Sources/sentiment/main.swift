@@ -150,7 +150,7 @@ struct Train: ParsableCommand {
         do {
             guard let r = try SentimentRun.run(o, resume: resume) else { return }
             let m = r.metrics
-            print(String(format: "\nTest (%d reviews, best epoch %d): accuracy %.2f%%  precision %.4f  recall %.4f  F1 %.4f  ROC AUC %.4f  PR AUC %.4f",
+            print(String(format: "\nTest (%d reviews, the model of epoch %d): accuracy %.2f%%  precision %.4f  recall %.4f  F1 %.4f  ROC AUC %.4f  PR AUC %.4f",
                          m.testReviews, m.bestEpoch, 100 * m.testAccuracy, m.precision, m.recall, m.f1, m.rocAUC ?? .nan, m.prAUC ?? .nan))
             print(String(format: "Wall time %.1f minutes (training %.1f), %@ tokens/s. Written: %@/{metrics.json,best.ckpt,last.ckpt,*.png}",
                          Date().timeIntervalSince(start) / 60, m.trainingMinutes, EpochTable.grouped(Int(m.tokensPerSecond)) as NSString, out as NSString))
