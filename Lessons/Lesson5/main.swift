@@ -130,12 +130,15 @@ print("""
 Adam, \(scheduleText), batches of \(options.batchSize), gradients clipped at global norm \(options.clipNorm), \
 dropout \(options.dropout), \(stoppingText). Checkpoints go to \(outDirectory)/ \
 (last.ckpt every epoch\(options.checkpointEverySteps > 0 ? " and every \(options.checkpointEverySteps) steps" : ""), \
-best.ckpt at the best epoch); kill this run and `make lesson5 RESUME=1` continues it.
+best.ckpt for the model judged); kill this run and `make lesson5 RESUME=1` continues it.
 
 """)
 guard let result = try SentimentRun.run(options, resume: resume, prepared: (corpus, freshTask), log: { print($0) }) else { exit(0) }
 let state = result.state
-print("\(state.stopReason ?? ""); best epoch \(state.bestEpoch ?? 0) (validation loss \(String(format: "%.4f", state.bestRecord?.validationLoss ?? .nan))).")
+let lowest = state.history.filter { $0.validationLoss.isFinite }.min { $0.validationLoss < $1.validationLoss }
+print("\(state.stopReason ?? ""); the model judged is epoch \(state.bestEpoch ?? 0)'s"
+      + (state.bestEpoch == state.history.last?.epoch && state.bestEpoch != lowest?.epoch ? " (where the schedule ends)" : "")
+      + String(format: "; the lowest validation loss, %.4f, was at epoch %d.", lowest?.validationLoss ?? .nan, lowest?.epoch ?? 0))
 
 // MARK: 4. Test
 
@@ -143,7 +146,7 @@ heading("4. The test split, once (README, section 8)")
 let m = result.metrics
 let cm = m.confusionMatrix
 print(String(format: """
-The best epoch's model on %d test reviews it has never seen:
+The judged model on %d test reviews it has never seen:
   accuracy   %.2f%%
   precision  %.4f   (of the reviews called positive, how many are)
   recall     %.4f   (of the positive reviews, how many were found)

@@ -119,7 +119,7 @@ extension SentimentCorpus {
     /// amazon-full samples `amazonSample` training reviews (nil: 200,000) and `limit` test
     /// reviews (nil: 25,000) from the folder `amazonDirectory`.
     public static func prepare(dataset: SentimentDataset, maxLength: Int, evalMaxLength: Int? = nil, truncation: Truncation = .start, vocabularySize: Int,
-                               validationFraction: Double = 0.1, limit: Int? = nil, seed: UInt64,
+                               validationFraction: Double = 0.1, validationByFilm: Bool = true, limit: Int? = nil, seed: UInt64,
                                amazonDirectory: String? = nil, amazonSample: Int? = nil,
                                log: (String) -> Void = { print($0) }) throws -> SentimentCorpus {
         var train: [Review], test: [Review]
@@ -160,7 +160,7 @@ extension SentimentCorpus {
         let start = Date()
         let trainTokens = tokenize(train.map(\.text))
         let testTokens = tokenize(test.map(\.text))
-        let (kept, held) = holdOut(labels: train.map(\.label), fraction: validationFraction, seed: seed &+ 3)
+        let (kept, held) = validationSplit(train, fraction: validationFraction, byFilm: validationByFilm, seed: seed &+ 3)
         let vocabulary = Vocabulary(counting: kept.map { trainTokens[$0] }, maxSize: vocabularySize, minFrequency: 2)
         func encode(_ tokens: [[String]], _ labels: [Int], rows: [Int], cutAt length: Int) -> EncodedSplit {
             EncodedSplit(sequences: rows.map { truncation.cut(vocabulary.encode(tokens[$0]), to: length) }, labels: rows.map { labels[$0] })
@@ -174,6 +174,10 @@ extension SentimentCorpus {
             description: description, isReal: isReal)
         log(String(format: "Tokenized and encoded %d reviews in %.1f s; vocabulary %d words (train' only, min. frequency 2).",
                    train.count + test.count, Date().timeIntervalSince(start), vocabulary.count))
+        let heldFilms = Set(held.compactMap { train[$0].subject })
+        if !heldFilms.isEmpty {
+            log("Validation: \(held.count) reviews of \(heldFilms.count) films, none of them in train' (as the test split's films are not).")
+        }
         return corpus
     }
 }

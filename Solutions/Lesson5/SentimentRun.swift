@@ -31,6 +31,12 @@ public struct SentimentRunOptions: Codable, Sendable {
     /// points less on the validation split).
     public var pooling: Pooling = .maxMean
     public var dropout = 0.5
+    /// The probability of replacing a training token by <unk> (`WordDropout`; nil in runs from
+    /// before the option existed: none). A tenth is the rate Iyyer et al. and Dai & Le used.
+    public var wordDropout: Double? = 0.1
+    /// IMDB's validation split holds out whole films, as its test split is other films
+    /// (CourseData's `validationSplit`); nil in runs from before the option existed: by review.
+    public var validationByFilm: Bool? = true
     /// Training reads at most this many tokens of a review: the cost of a step grows with it.
     public var maxLength = 400
     /// Validation and test reviews are read up to this many tokens: judging is a forward pass
@@ -53,8 +59,8 @@ public struct SentimentRunOptions: Codable, Sendable {
     public var epochs = 6
     public var batchSize = 64
     public var seed: UInt64 = 1
-    /// 0: never stop early (a cosine run is planned to its last epoch; best.ckpt still keeps
-    /// the epoch with the lowest validation loss).
+    /// 0: never stop early (a cosine run is planned to its last epoch, and best.ckpt is that
+    /// epoch's model; with a patience, the epoch with the lowest validation loss).
     public var patience = 0
     /// At most this many reviews per split (QUICK runs); nil for all.
     public var limit: Int?
@@ -100,6 +106,8 @@ public struct SentimentRunOptions: Codable, Sendable {
             + (judgedLength == maxLength ? "" : " eval-max-length \(judgedLength)")
             + (vectors.map { " vectors \($0)" } ?? "")
             + (encoder.map { " encoder \($0)" } ?? "")
+            + ((wordDropout ?? 0) == 0 ? "" : " word-dropout \(wordDropout ?? 0)")
+            + (validationByFilm == true && dataset == .imdb ? " validation-by-film" : "")
             + (dataset == .amazonFull ? " amazon \(amazonDirectory ?? Amazon.defaultFullSetDirectory) sample \(sample ?? SentimentCorpus.amazonFullTrainSample)" : "")
             // Only other cells add to it, so an LSTM run from before the option still resumes.
             + ((cell ?? .lstm) == .lstm ? "" : " cell \(cell?.rawValue ?? "")")
@@ -146,7 +154,7 @@ public enum SentimentRun {
     /// Prepares the data and a fresh model (GloVe rows where asked), without training.
     public static func setUp(_ o: SentimentRunOptions, log: (String) -> Void) throws -> (corpus: SentimentCorpus, task: SentimentTrainingTask) {
         let corpus = try SentimentCorpus.prepare(dataset: o.dataset, maxLength: o.maxLength, evalMaxLength: o.judgedLength, truncation: o.truncation,
-                                                 vocabularySize: o.vocabularySize,
+                                                 vocabularySize: o.vocabularySize, validationByFilm: o.validationByFilm ?? false,
                                                  limit: o.limit, seed: o.seed, amazonDirectory: o.amazonDirectory, amazonSample: o.sample, log: log)
         log(corpus.description)
         log("Splits: \(corpus.train.count) train, \(corpus.validation.count) validation (from train), \(corpus.test.count) test (used once, at the end).")
@@ -182,13 +190,14 @@ public enum SentimentRun {
                        found, corpus.vocabulary.count, 100 * Double(found) / Double(corpus.vocabulary.count)))
         }
         model.kernel = o.kernel ?? .trackDefault
-        let task = SentimentTrainingTask(
+        var task = SentimentTrainingTask(
             model: model, optimizer: SentimentOptimizer(o.optimizer, learningRate: o.learningRate, weightDecay: o.weightDecay),
             train: corpus.train, validation: corpus.validation, batchSize: o.batchSize, seed: o.seed,
             clipNorm: o.clipNorm > 0 ? o.clipNorm : nil,
             description: SentimentModelDescription(config: config, maxLength: o.maxLength, evalMaxLength: o.judgedLength,
                                                    truncation: o.truncation, dataset: o.dataset.rawValue,
                                                    embedding: o.embedding.rawValue))
+        task.wordDropout = o.wordDropout ?? 0
         return (corpus, task)
     }
 
@@ -202,7 +211,9 @@ public enum SentimentRun {
         log("Model: \(task.model.parameterCount) trainable parameters (\(describe(task.model.config))).")
         var config = TrainingConfig(epochs: o.epochs, seed: o.seed, learningRate: o.learningRate, directory: o.out)
         config.checkpointEverySteps = o.checkpointEverySteps
-        config.monitor = .validationLoss
+        // A cosine run is planned to its last epoch, where the rate reaches 0: that model is the
+        // one judged (README, section 7). Otherwise the epoch with the lowest validation loss.
+        config.monitor = (o.schedule ?? .plateau) == .cosine && o.patience == 0 ? .lastEpoch : .validationLoss
         switch o.schedule ?? .plateau {
         case .plateau: config.schedule = .reduceOnPlateau(ReduceLROnPlateau(factor: 0.5, patience: 0))
         case .cosine: config.schedule = .cosine(warmupSteps: task.batchCount(epoch: 1) / 2)

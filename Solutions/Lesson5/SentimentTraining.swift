@@ -139,6 +139,8 @@ public struct SentimentTrainingTask: TrainingTask {
     /// it by name and leaves the model as it was: a guard tested by luck (a huge learning rate
     /// that may or may not overflow, depending on how the machine's BLAS rounds) tests nothing.
     public var beforeUpdate: ((_ epoch: Int, _ step: Int, _ loss: inout Float, _ gradients: inout [Tensor<Float>]) -> Void)?
+    /// The probability of replacing a training token by <unk> (`WordDropout`); 0: none.
+    public var wordDropout = 0.0
     private var epochBatches: (epoch: Int, batches: [TokenBatch]) = (0, [])
 
     public init(model: SentimentLSTM<Float>, optimizer: SentimentOptimizer, train: EncodedSplit, validation: EncodedSplit,
@@ -165,7 +167,9 @@ public struct SentimentTrainingTask: TrainingTask {
     public mutating func trainStep(epoch: Int, step: Int, learningRate: Double, rng: inout SeededRNG) -> StepResult {
         let batch = batches(epoch: epoch)[step]
         let targets = Tensor<Float>(batch.labels)
-        let result = model.lossAndGradients(ids: batch.ids, lengths: batch.lengths, targets: targets, training: true, rng: &rng)
+        var ids = batch.ids
+        WordDropout.apply(&ids, probability: wordDropout, unknown: Int32(Vocabulary.unk), rng: &rng)
+        let result = model.lossAndGradients(ids: ids, lengths: batch.lengths, targets: targets, training: true, rng: &rng)
         let logits = result.logits
         var loss = result.loss
         var grads = result.gradients.list

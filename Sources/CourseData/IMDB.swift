@@ -75,6 +75,16 @@ public enum IMDB {
                 }
             }
             files.sort { $0.id < $1.id }
+            let films = try filmIDs("\(aclImdbPath)/\(split)/urls_\(folder).txt")
+            if let films {
+                for i in files.indices {
+                    guard files[i].id < films.count else {
+                        throw InputError(file: "\(aclImdbPath)/\(split)/urls_\(folder).txt",
+                                         "\(films.count) lines, but \(files[i].path) needs line \(files[i].id + 1) (one film URL a review ID)")
+                    }
+                    files[i].film = films[files[i].id]
+                }
+            }
             var rng = SeededRNG(seed: 2011 + UInt64(label))
             rng.shuffle(&files)
             classes.append(files)
@@ -135,12 +145,37 @@ public enum IMDB {
         })
     }
 
+    /// The film of each review ID of a pos/ or neg/ folder, from its `urls_pos.txt` or
+    /// `urls_neg.txt` (line ID+1: `http://www.imdb.com/title/tt0453418/usercomments`); nil when
+    /// the file is absent (the reviews then have no subject). The official training and test
+    /// splits are about different films; the same holds for Lesson 5's validation split only
+    /// if it keeps each film's reviews together.
+    static func filmIDs(_ path: String) throws -> [String]? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let bytes = try FileBytes.read(path)
+        guard let text = bytes.withUnsafeBufferPointer({ UTF8Text.decode($0) }) else {
+            throw InputError(file: path, "not UTF-8 text; expected one IMDB film URL a line")
+        }
+        var films: [String] = []
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        for (n, line) in lines.enumerated() {
+            guard let range = line.range(of: "/title/") else {
+                throw InputError(file: path, line: n + 1, "expected an IMDB film URL (.../title/tt.../usercomments), found \"\(line.prefix(60))\"")
+            }
+            films.append(String(line[range.upperBound...].prefix { $0 != "/" }))
+        }
+        return films
+    }
+
     /// A file `ID_RATING.txt` of a pos/ or neg/ folder.
     struct ReviewFile: Sendable {
         let path: String
         let id: Int
         let rating: Int
         let label: Int
+        /// The film's title id, from urls_pos.txt / urls_neg.txt.
+        var film: String?
 
         init(folder: String, name: String, label: Int) throws {
             let path = "\(folder)/\(name)"
@@ -169,7 +204,7 @@ public enum IMDB {
             guard text.contains(where: { !$0.isWhitespace }) else {
                 throw InputError(file: path, line: 1, "empty review")
             }
-            return Review(text: text, label: label, rating: rating, source: path)
+            return Review(text: text, label: label, rating: rating, source: path, subject: film)
         }
     }
 

@@ -13,12 +13,17 @@ public struct Review: Sendable, Equatable {
     public var rating: Int?
     /// Where it came from: "path" for one file a review, "path:line" for a row of a larger file.
     public var source: String
+    /// What the review is about, where a format says (IMDB: the film's title id, "tt0111161"):
+    /// reviews of one film share words no other film's reviews have (its title, its cast), so
+    /// a validation split that is to judge reviews of other films keeps each film on one side.
+    public var subject: String?
 
-    public init(text: String, label: Int, rating: Int? = nil, source: String) {
+    public init(text: String, label: Int, rating: Int? = nil, source: String, subject: String? = nil) {
         self.text = text
         self.label = label
         self.rating = rating
         self.source = source
+        self.subject = subject
     }
 }
 

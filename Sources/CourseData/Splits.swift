@@ -44,6 +44,52 @@ public func stratifiedSplit(_ reviews: [Review], fractions: [Double], seed: UInt
         .map { part in part.map { reviews[$0] } }
 }
 
+/// The validation split of a training set: `fraction` of its reviews, held out by film when
+/// `byFilm` and every review says which film it is about (IMDB), else by review (stratified by
+/// class). The test reviews are about other films than the training reviews; a validation
+/// split that shares the training films lets a model score with the names and plot words it
+/// memorised for them, and judged that way IMDB's validation accuracy was 1.2-2.2 points above
+/// test accuracy.
+public func validationSplit(_ reviews: [Review], fraction: Double, byFilm: Bool = true, seed: UInt64) -> (kept: [Int], heldOut: [Int]) {
+    let films = reviews.compactMap(\.subject)
+    guard byFilm && !reviews.isEmpty && films.count == reviews.count else {
+        let parts = stratifiedSplit(labels: reviews.map(\.label), fractions: [1 - fraction, fraction], seed: seed)
+        return (parts[0], parts[1])
+    }
+    return groupedHoldOut(labels: reviews.map(\.label), groups: films, fraction: fraction, seed: seed)
+}
+
+/// Row indices split into (kept, held out) with each group's rows on one side, about `fraction`
+/// of each class held out: the groups are taken in an order shuffled by `seed`, and a group joins
+/// the held-out part while no class would pass its share (`fraction` of its count, rounded). So
+/// each class's held-out count falls short of its share by less than the largest group, and the
+/// held-out part has no group in common with the kept part (IMDB: no film on both sides, as
+/// between its official training and test splits). Both parts come back in ascending row order.
+public func groupedHoldOut(labels: [Int], groups: [String], fraction: Double, seed: UInt64) -> (kept: [Int], heldOut: [Int]) {
+    precondition(labels.count == groups.count, "groupedHoldOut: \(labels.count) labels but \(groups.count) groups")
+    precondition(fraction >= 0 && fraction <= 1, "groupedHoldOut: fraction \(fraction) is not in 0...1")
+    var rowsOfGroup: [String: [Int]] = [:]
+    for (row, group) in groups.enumerated() { rowsOfGroup[group, default: []].append(row) }
+    var order = rowsOfGroup.keys.sorted()   // a fixed order before the seeded shuffle
+    var rng = SeededRNG(seed: seed)
+    rng.shuffle(&order)
+    let classes = rowsByClass(labels)
+    let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element.label, $0.offset) })
+    let share = classes.map { Int((fraction * Double($0.rows.count)).rounded()) }
+    var held = Array(repeating: 0, count: classes.count)
+    var heldOut: [Int] = []
+    for group in order where held != share {
+        let rows = rowsOfGroup[group] ?? []
+        var counts = Array(repeating: 0, count: classes.count)
+        for row in rows { counts[classIndex[labels[row]] ?? 0] += 1 }
+        guard counts.indices.allSatisfy({ held[$0] + counts[$0] <= share[$0] }) else { continue }
+        for c in counts.indices { held[c] += counts[c] }
+        heldOut += rows
+    }
+    let isHeld = Set(heldOut)
+    return (labels.indices.filter { !isHeld.contains($0) }, heldOut.sorted())
+}
+
 /// Rows grouped by label, labels ascending (a fixed order, so results do not depend on
 /// dictionary order).
 func rowsByClass(_ labels: [Int]) -> [(label: Int, rows: [Int])] {

@@ -66,7 +66,13 @@ public protocol TrainingTask {
 }
 
 public struct TrainingConfig {
-    public enum Monitor: String, Codable, Sendable { case validationLoss = "val loss", validationAccuracy = "val acc" }
+    public enum Monitor: String, Codable, Sendable {
+        case validationLoss = "val loss", validationAccuracy = "val acc"
+        /// No figure picks the model: best.ckpt is the last epoch's, for a schedule planned to
+        /// its end (a cosine reaching 0 there) and judged where it ends. The validation loss is
+        /// still recorded, and early stopping (if any) still watches it.
+        case lastEpoch = "last epoch"
+    }
 
     public var epochs: Int
     public var seed: UInt64
@@ -120,7 +126,7 @@ public enum TrainingLoop {
     /// Trains `task` from scratch, or from `config.lastCheckpointPath` when `resume` is true and
     /// the file exists. Returns the final state; the best model is in `config.bestCheckpointPath`.
     public static func run<Task: TrainingTask>(_ task: inout Task, config: TrainingConfig, resume: Bool = false) throws -> TrainingState {
-        let monitorMode: ReduceLROnPlateau.Mode = config.monitor == .validationLoss ? .min : .max
+        let monitorMode: ReduceLROnPlateau.Mode = config.monitor == .validationAccuracy ? .max : .min
         var state = TrainingState(seed: config.seed, fingerprint: config.fingerprint, learningRate: config.learningRate,
                                   plateau: { if case .reduceOnPlateau(var p) = config.schedule { p.mode = monitorMode; return p }; return nil }(),
                                   earlyStopping: EarlyStopping(mode: monitorMode, patience: config.earlyStoppingPatience))
@@ -216,8 +222,9 @@ public enum TrainingLoop {
             let validationStart = Date()
             let validation = task.validate()
             let p = state.partial
-            let monitored = config.monitor == .validationLoss ? validation.loss : validation.accuracy
-            let isBest = validation.loss.isFinite && state.earlyStopping.update(monitored, epoch: epoch)
+            let monitored = config.monitor == .validationAccuracy ? validation.accuracy : validation.loss
+            let improved = validation.loss.isFinite && state.earlyStopping.update(monitored, epoch: epoch)
+            let isBest = config.monitor == .lastEpoch ? validation.loss.isFinite : improved
             let record = EpochRecord(
                 epoch: epoch, trainLoss: p.lossSum / Double(max(p.count, 1)),
                 trainAccuracy: Double(p.correct) / Double(max(p.count, 1)),

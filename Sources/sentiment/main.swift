@@ -67,6 +67,10 @@ struct Train: ParsableCommand {
     var pooling = defaults.pooling
     @Option(help: "Dropout on embeddings, between layers and before the output layer.")
     var dropout = defaults.dropout
+    @Flag(inversion: .prefixedNo, help: "IMDB: hold out whole films for validation, as the test split is other films (no: reviews drawn at random).")
+    var validationByFilm = defaults.validationByFilm ?? true
+    @Option(name: .customLong("word-dropout"), help: "Probability of replacing a training token by <unk>.")
+    var wordDropout = defaults.wordDropout ?? 0
     @Option(name: .customLong("max-length"), help: "Tokens kept per training review.")
     var maxLength = defaults.maxLength
     @Option(name: .customLong("eval-max-length"), help: "Tokens kept per validation and test review (judging is a forward pass only).")
@@ -122,6 +126,8 @@ struct Train: ParsableCommand {
         o.embeddingSize = embeddingSize
         o.pooling = pooling
         o.dropout = dropout
+        o.wordDropout = wordDropout
+        o.validationByFilm = validationByFilm
         o.maxLength = maxLength
         o.evalMaxLength = evalMaxLength
         o.truncation = truncate
@@ -147,7 +153,7 @@ struct Train: ParsableCommand {
         do {
             guard let r = try SentimentRun.run(o, resume: resume) else { return }
             let m = r.metrics
-            print(String(format: "\nTest (%d reviews, best epoch %d): accuracy %.2f%%  precision %.4f  recall %.4f  F1 %.4f  ROC AUC %.4f  PR AUC %.4f",
+            print(String(format: "\nTest (%d reviews, the model of epoch %d): accuracy %.2f%%  precision %.4f  recall %.4f  F1 %.4f  ROC AUC %.4f  PR AUC %.4f",
                          m.testReviews, m.bestEpoch, 100 * m.testAccuracy, m.precision, m.recall, m.f1, m.rocAUC ?? .nan, m.prAUC ?? .nan))
             print(String(format: "Wall time %.1f minutes (training %.1f), %@ tokens/s. Written: %@/{metrics.json,best.ckpt,last.ckpt,*.png}",
                          Date().timeIntervalSince(start) / 60, m.trainingMinutes, EpochTable.grouped(Int(m.tokensPerSecond)) as NSString, out as NSString))

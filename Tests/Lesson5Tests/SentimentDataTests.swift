@@ -125,12 +125,16 @@ final class SentimentDataTests: XCTestCase {
         options.removeValue(forKey: "sample")
         options.removeValue(forKey: "schedule")
         options.removeValue(forKey: "evalMaxLength")
+        options.removeValue(forKey: "wordDropout")
+        options.removeValue(forKey: "validationByFilm")
         object["options"] = options
         let old = try JSONDecoder().decode(SentimentMetrics.self, from: JSONSerialization.data(withJSONObject: object))
         XCTAssertNil(old.options.amazonDirectory, "no --amazon-dir in an old run")
         XCTAssertNil(old.options.sample, "no --sample in an old run")
         XCTAssertNil(old.options.schedule, "no --schedule in an old run: the plateau schedule it trained with")
         XCTAssertEqual(old.options.judgedLength, 30, "no --eval-max-length in an old run: it judged at --max-length")
+        XCTAssertNil(old.options.wordDropout, "no --word-dropout in an old run: it dropped no words")
+        XCTAssertNil(old.options.validationByFilm, "no --validation-by-film in an old run: its validation split was by review")
         XCTAssertTrue(old.options.fingerprint.hasSuffix("seed 1 limit all"), "an imdb fingerprint unchanged: \(old.options.fingerprint)")
     }
 }

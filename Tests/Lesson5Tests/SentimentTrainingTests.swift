@@ -34,6 +34,7 @@ final class SentimentTrainingTests: XCTestCase {
         o.layers = 1
         o.pooling = .max
         o.dropout = 0.5
+        o.wordDropout = 0
         o.truncation = .end
         o.vocabularySize = 50_000
         o.optimizer = .adam
@@ -134,6 +135,25 @@ final class SentimentTrainingTests: XCTestCase {
         XCTAssertEqual(saved.description.evalMaxLength, o.judgedLength, "the checkpoint records the judging length")
         let long = Array(repeating: "good", count: o.judgedLength + 50).joined(separator: " ")
         XCTAssertEqual(saved.encode([long]).sequences[0].count, o.judgedLength, "eval and predict cut a text as the test split was cut")
+    }
+
+    /// Word dropout reaches the model: with every token replaced, the only embedding rows with a
+    /// gradient are <unk>'s, and <pad>'s stays zero.
+    func testSentimentTraining_wordDropoutFeedsUnknownToTheModel() throws {
+        var o = options("word-dropout")
+        o.wordDropout = 1
+        var task = try SentimentRun.setUp(o, log: { _ in }).task
+        var embeddingGradient: Tensor<Float>?
+        task.beforeUpdate = { _, _, _, gradients in embeddingGradient = gradients.first }
+        var rng = SeededRNG(seed: 1)
+        _ = task.trainStep(epoch: 1, step: 0, learningRate: 1e-3, rng: &rng)
+        let g = try XCTUnwrap(embeddingGradient, "the step should hand the gradients to beforeUpdate")
+        XCTAssertEqual(task.model.namedParameters.first?.name, "embedding.weight", "the first gradient is the embedding's")
+        let width = g.shape[1]
+        func rowNorm(_ r: Int) -> Float { g.scalars[(r * width)..<((r + 1) * width)].reduce(0) { $0 + $1 * $1 } }
+        XCTAssertGreaterThan(rowNorm(1), 0, "<unk>'s row has a gradient: every token was replaced by it")
+        let others = (0..<g.shape[0]).filter { $0 != 1 && rowNorm($0) != 0 }
+        XCTAssertEqual(others, [], "rows other than <unk> with a gradient: the step read the batch's own ids, not the dropped ones")
     }
 
     // MARK: A NaN or an Inf stops the run

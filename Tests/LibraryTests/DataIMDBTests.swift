@@ -47,6 +47,31 @@ final class DataIMDBTests: XCTestCase {
         XCTAssertEqual(limited.reviews, Array(train.prefix(2)), "the limited load is a prefix of the full one")
     }
 
+    func testIMDBDirectory_filmOfEachReviewFromTheURLFiles() throws {
+        let dir = try DataTempDir(); defer { dir.remove() }
+        let root = try makeTree(dir)
+        var none = try IMDB.loadDirectory(root, split: "train")
+        XCTAssertEqual(none.compactMap(\.subject), [], "no urls_*.txt: no film")
+        // Line ID+1 of urls_neg.txt / urls_pos.txt is the film of review ID.
+        try dir.write("aclImdb/train/urls_neg.txt", (0..<3).map { "http://www.imdb.com/title/tt000000\($0)/usercomments" }.joined(separator: "\n") + "\n")
+        try dir.write("aclImdb/train/urls_pos.txt", (0..<6).map { "http://www.imdb.com/title/tt99\($0)/usercomments" }.joined(separator: "\n"))
+        none = try IMDB.loadDirectory(root, split: "train")
+        let film = Dictionary(uniqueKeysWithValues: none.map { (($0.source as NSString).lastPathComponent + ($0.label == 1 ? "+" : "-"), $0.subject) })
+        XCTAssertEqual(film["0_1.txt-"], "tt0000000", "neg review 0: line 1 of urls_neg.txt")
+        XCTAssertEqual(film["2_3.txt-"], "tt0000002", "neg review 2: line 3")
+        XCTAssertEqual(film["0_7.txt+"], "tt990", "pos review 0: line 1 of urls_pos.txt (no newline at the end)")
+        XCTAssertEqual(film["5_10.txt+"], "tt995", "pos review 5: line 6")
+
+        try dir.write("aclImdb/train/urls_pos.txt", "http://www.imdb.com/title/tt990/usercomments\nnot a url\n")
+        let bad = expectInputError("a line that is no URL") { try IMDB.loadDirectory(root, split: "train") }
+        XCTAssertEqual(bad?.file, "\(root)/train/urls_pos.txt", "file of the bad line")
+        XCTAssertEqual(bad?.line, 2, "line of the bad line")
+        try dir.write("aclImdb/train/urls_pos.txt", "http://www.imdb.com/title/tt990/usercomments\n")
+        let short = expectInputError("too few lines") { try IMDB.loadDirectory(root, split: "train") }
+        XCTAssertEqual(short?.file, "\(root)/train/urls_pos.txt", "file with too few lines")
+        XCTAssertTrue(short?.message.contains("line 6") ?? false, "names the line review 5 needs: \(short?.message ?? "")")
+    }
+
     func testIMDBDirectory_badFilesNameFileAndLine() throws {
         let dir = try DataTempDir(); defer { dir.remove() }
         let root = try makeTree(dir)

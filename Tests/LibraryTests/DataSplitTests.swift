@@ -30,6 +30,50 @@ final class DataSplitTests: XCTestCase {
         XCTAssertEqual(split[1].map(\.text), parts[1].map { "r\($0)" }, "reviews follow the index split")
     }
 
+    func testGroupedHoldOut_noGroupOnBothSidesAndClassSharesKept() {
+        // 400 groups of 1-6 rows, labels mixed within a group.
+        var rng = SeededRNG(seed: 9)
+        var labels: [Int] = [], groups: [String] = []
+        for g in 0..<400 {
+            for _ in 0..<(1 + rng.int(below: 6)) {
+                groups.append("film\(g)")
+                labels.append(rng.nextUnit() < 0.3 ? 1 : 0)
+            }
+        }
+        let (kept, held) = groupedHoldOut(labels: labels, groups: groups, fraction: 0.1, seed: 4)
+        XCTAssertEqual((kept + held).sorted(), Array(labels.indices), "every row on exactly one side")
+        XCTAssertEqual(kept, kept.sorted(), "kept rows ascending")
+        XCTAssertEqual(held, held.sorted(), "held-out rows ascending")
+        XCTAssertTrue(Set(kept.map { groups[$0] }).isDisjoint(with: held.map { groups[$0] }), "no group on both sides")
+        for label in [0, 1] {
+            let share = (0.1 * Double(labels.filter { $0 == label }.count)).rounded()
+            let heldCount = Double(held.filter { labels[$0] == label }.count)
+            XCTAssertLessThanOrEqual(heldCount, share, "class \(label): never more than its share")
+            XCTAssertGreaterThan(heldCount, share - 6, "class \(label): short of its share by less than the largest group")
+        }
+        let again = groupedHoldOut(labels: labels, groups: groups, fraction: 0.1, seed: 4)
+        XCTAssertEqual(again.heldOut, held, "same seed: same split")
+        XCTAssertNotEqual(groupedHoldOut(labels: labels, groups: groups, fraction: 0.1, seed: 5).heldOut, held, "another seed: another split")
+    }
+
+    func testValidationSplit_holdsOutWholeFilms() {
+        // 400 reviews of 80 films, 5 each, labels mixed within a film.
+        let reviews = (0..<400).map { Review(text: "r\($0)", label: ($0 * 7 / 3) % 2, source: "r\($0)", subject: "tt\($0 / 5)") }
+        let (kept, held) = validationSplit(reviews, fraction: 0.1, seed: 3)
+        XCTAssertEqual((kept + held).sorted(), Array(reviews.indices), "every review on exactly one side")
+        XCTAssertTrue(Set(kept.map { reviews[$0].subject }).isDisjoint(with: held.map { reviews[$0].subject }),
+                      "a film with reviews on both sides of the split")
+        XCTAssertGreaterThan(held.count, 30, "about a tenth held out: \(held.count) of 400")
+        XCTAssertLessThanOrEqual(held.count, 40, "about a tenth held out: \(held.count) of 400")
+
+        let byReview = stratifiedSplit(labels: reviews.map(\.label), fractions: [0.9, 0.1], seed: 3)
+        XCTAssertEqual(validationSplit(reviews, fraction: 0.1, byFilm: false, seed: 3).heldOut, byReview[1],
+                       "byFilm false: the stratified split by review")
+        let anonymous = reviews.map { Review(text: $0.text, label: $0.label, source: $0.source) }
+        XCTAssertEqual(validationSplit(anonymous, fraction: 0.1, seed: 3).heldOut, byReview[1],
+                       "reviews without a film: the stratified split by review")
+    }
+
     func testStratifiedSample_equalCellsAndShortfall() {
         var rng = SeededRNG(seed: 4)
         // 600 negative, 400 positive; lengths 1...300.

@@ -200,6 +200,22 @@ final class TrainingLoopTests: XCTestCase {
         XCTAssertEqual(best.epochsCompleted, 2)
     }
 
+    func testLastEpochMonitorKeepsTheFinalModelWhateverTheValidationLoss() throws {
+        var task = ToyTask(seed: 5)
+        task.scriptedValidation = [0.5, 0.3, 0.4, 0.45]
+        var c = config("last", epochs: 4)
+        c.monitor = .lastEpoch
+        c.schedule = .cosine(warmupSteps: 2)
+        let state = try TrainingLoop.run(&task, config: c)
+        XCTAssertEqual(state.history.count, 4, "the planned 4 epochs")
+        XCTAssertEqual(state.history.map(\.isBest), [true, true, true, true], "every epoch replaces best.ckpt")
+        XCTAssertEqual(state.bestEpoch, 4, "the model judged is the last epoch's, not the lowest validation loss's (2)")
+        XCTAssertEqual(state.earlyStopping.bestEpoch, 2, "the lowest validation loss is still recorded")
+        let best = try Checkpoint.read(from: c.bestCheckpointPath)
+        XCTAssertEqual(try best.decodeMetadata(CheckpointMetadata.self).state.epochsCompleted, 4, "best.ckpt after epoch 4")
+        XCTAssertEqual(try best.tensor("w").scalars, task.w.scalars, "best.ckpt holds the final weights")
+    }
+
     func testCosineScheduleWarmsUpThenDecaysToZeroAndResumesOnTheSameCurve() throws {
         var c = config("cosine", epochs: 4)   // 4 epochs of 5 steps
         c.schedule = .cosine(warmupSteps: 2)
