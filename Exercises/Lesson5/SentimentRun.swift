@@ -18,6 +18,9 @@ public struct SentimentRunOptions: Codable, Sendable {
     /// The pretrained vectors the glove-* embeddings start from: a GloVe or word2vec text file
     /// (Lesson 7 writes one); nil: the shared GloVe 6B 50d.
     public var vectors: String?
+    /// A pretrained encoder (Lesson 7's language models) the embedding and the LSTM start from;
+    /// nil: none.
+    public var encoder: String?
     public var bidirectional = true
     /// The recurrent cell; nil in runs from before the option existed: the LSTM.
     public var cell: RecurrentCellKind?
@@ -103,6 +106,7 @@ public struct SentimentRunOptions: Codable, Sendable {
             + ((schedule ?? .plateau) == .plateau ? "" : " schedule \(schedule?.rawValue ?? "")")
             + (judgedLength == maxLength ? "" : " eval-max-length \(judgedLength)")
             + (vectors.map { " vectors \($0)" } ?? "")
+            + (encoder.map { " encoder \($0)" } ?? "")
             + ((wordDropout ?? 0) == 0 ? "" : " word-dropout \(wordDropout ?? 0)")
             + (validationByFilm == true && dataset == .imdb ? " validation-by-film" : "")
             + (dataset == .amazonFull ? " amazon \(amazonDirectory ?? Amazon.defaultFullSetDirectory) sample \(sample ?? SentimentCorpus.amazonFullTrainSample)" : "")
@@ -181,6 +185,11 @@ public enum SentimentRun {
                                          cell: o.cell ?? .lstm)
         var rng = SeededRNG(seed: o.seed)
         var model = SentimentLSTM<Float>(config: config, embeddingWeight: embeddingWeight, rng: &rng)
+        if let encoder = o.encoder {
+            let found = try PretrainedEncoder.load(encoder, into: &model, vocabulary: corpus.vocabulary)
+            log("Pretrained encoder \(encoder): the LSTM's both directions, and " + String(format: "%d of %d vocabulary words' rows (%.1f%%).",
+                       found, corpus.vocabulary.count, 100 * Double(found) / Double(corpus.vocabulary.count)))
+        }
         model.kernel = o.kernel ?? .trackDefault
         var task = SentimentTrainingTask(
             model: model, optimizer: SentimentOptimizer(o.optimizer, learningRate: o.learningRate, weightDecay: o.weightDecay),
