@@ -93,8 +93,19 @@ public struct StudentEdition {
             throw GradingError("\(directory) is not empty and holds no earlier student edition (\(Workspace.studentEditionMarker)); choose a new folder")
         }
         let (files, summary) = try contents(excluding: target)
+        var emptied: Set<String> = []
         for relative in try ExerciseGenerator.filesUnder(target) where files[relative] == nil && !Self.isLocalState(relative) {
             try fm.removeItem(atPath: target + "/" + relative)
+            emptied.insert((relative as NSString).deletingLastPathComponent)
+        }
+        // A folder an earlier edition had and this one has not (Tests/Mutants, say) goes too:
+        // deepest first, and only when nothing is left in it.
+        for folder in emptied.sorted(by: { $0.count > $1.count }) where !folder.isEmpty {
+            var path = folder
+            while !path.isEmpty, (try? fm.contentsOfDirectory(atPath: target + "/" + path))?.isEmpty == true {
+                try fm.removeItem(atPath: target + "/" + path)
+                path = (path as NSString).deletingLastPathComponent
+            }
         }
         for (relative, data) in files.sorted(by: { $0.key < $1.key }) {
             let path = target + "/" + relative
