@@ -109,15 +109,9 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
                     fastSigmoidInPlace(gj, count: 2 * hs)         // i, f
                     fastTanhInPlace(gj + 2 * hs, count: hs)       // g
                     fastSigmoidInPlace(gj + 3 * hs, count: hs)    // o
-                    let cj = cp + (row + j) * hs, tcj = tcp + (row + j) * hs, cPrevJ = cPrev + j * hs
-                    for u in 0..<hs {
-                        let cell = gj[hs + u] * cPrevJ[u] + gj[u] * gj[2 * hs + u]
-                        cj[u] = cell
-                        tcj[u] = cell
-                    }
-                    fastTanhInPlace(tcj, count: hs)
-                    let hj = hp + (row + j) * hs
-                    for u in 0..<hs { hj[u] = gj[3 * hs + u] * tcj[u] }
+                    let r = row + j
+                    cellForward(gates: gj, cPrev: cPrev + j * hs, c: cp + r * hs, tanhC: tcp + r * hs, h: hp + r * hs,
+                                hiddenSize: hs)
                 }
             }
         }}}}}}}
@@ -183,20 +177,8 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
                 let cPrev = k == 0 ? c0 : cp + packing.offsets[k - 1] * hs
                 for j in 0..<b {
                     let r = row + j
-                    let g = gp + r * g4, dg = dgp + r * g4
-                    let tc = tcp + r * hs, dhIn = dhp + r * hs
-                    let dhj = dhc + j * hs, dcj = dcc + j * hs, cPrevJ = cPrev + j * hs
-                    for u in 0..<hs {
-                        let i = g[u], f = g[hs + u], gg = g[2 * hs + u], o = g[3 * hs + u]
-                        let t = tc[u]
-                        let dH = dhIn[u] + dhj[u]
-                        let dCell = dcj[u] + dH * o * (1 - t * t)
-                        dg[u] = dCell * gg * i * (1 - i)
-                        dg[hs + u] = dCell * cPrevJ[u] * f * (1 - f)
-                        dg[2 * hs + u] = dCell * i * (1 - gg * gg)
-                        dg[3 * hs + u] = dH * t * o * (1 - o)
-                        dcj[u] = dCell * f
-                    }
+                    cellBackward(gates: gp + r * g4, tanhC: tcp + r * hs, cPrev: cPrev + j * hs, dhAbove: dhp + r * hs,
+                                 dhCarry: dhc + j * hs, dcCarry: dcc + j * hs, dGates: dgp + r * g4, hiddenSize: hs)
                 }
                 // dh carried to step k - 1 (or to the initial state): dG[r] W_hh.
                 stepProduct(m: b, n: hs, k: g4, a: dgp + row * g4, lda: g4, b: w, ldb: hs, beta: 0, c: dhc, ldc: hs)
