@@ -30,26 +30,6 @@ private func floats<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Flo
     UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
 }
 
-/// row[u] += bias[u] for u in 0..<n.
-@inline(__always)
-func addBias<T: TensorScalar>(_ bias: UnsafePointer<T>, to row: UnsafeMutablePointer<T>, count n: Int) {
-    if T.self == Float.self {
-        let (b, r) = (floats(bias), floats(row))
-        let vectorEnd = n & ~7
-        var u = 0
-        while u < vectorEnd {
-            store8(load8(r, u) + load8(b, u), r, u)
-            u &+= 8
-        }
-        while u < n {
-            r[u] += b[u]
-            u &+= 1
-        }
-        return
-    }
-    for u in 0..<n { row[u] += bias[u] }
-}
-
 /// gates: one row [4H] after the nonlinearities (i | f | g | o), cPrev: [H] ->
 /// c = f⊙c_prev + i⊙g, tanhC = tanh(c), h = o⊙tanh(c), [H] each.
 @inline(__always)

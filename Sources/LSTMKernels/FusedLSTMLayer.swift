@@ -68,12 +68,17 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
         let h0 = initial.map { packing.sortRows($0.h) } ?? Tensor<T>(shape: [batch, hs])
         let c0 = initial.map { packing.sortRows($0.c) } ?? Tensor<T>(shape: [batch, hs])
         let packedX = packing.gather(x)                                     // [N, E]
-        // X W_ihᵀ for all steps at once in one GEMM; the time loop adds h W_hhᵀ, then the bias
-        // b_ih + b_hh to each row just before the nonlinearities, while the row is in cache
-        // (a pass of its own over [N, 4H] to set every row to the bias first cost more).
+        // Every row of gates starts as b_ih + b_hh, and X W_ihᵀ for all steps at once is added in
+        // one GEMM: the time loop below then only adds h W_hhᵀ, with no extra pass for the bias.
         let bias = weights.biasIH + weights.biasHH
         var gates = Tensor<T>.uninitialized([n, g4])
-        gemm(packedX, weights.weightIH, transposeB: true, into: &gates, beta: 0)  // [N, 4H]
+        gates.scalars.withUnsafeMutableBufferPointer { gBuf in
+            bias.scalars.withUnsafeBufferPointer { biasBuf in
+                guard let gp = gBuf.baseAddress, let bp = biasBuf.baseAddress else { return }
+                for r in 0..<n { (gp + r * g4).update(from: bp, count: g4) }
+            }
+        }
+        gemm(packedX, weights.weightIH, transposeB: true, into: &gates, beta: 1)  // [N, 4H]
         // Every element of these is written below before it is read: no need to zero them.
         var c = Tensor<T>.uninitialized([n, hs])
         var tanhC = Tensor<T>.uninitialized([n, hs])
@@ -87,11 +92,10 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
         h0.scalars.withUnsafeBufferPointer { h0Buf in
         c0.scalars.withUnsafeBufferPointer { c0Buf in
         weightHHT.scalars.withUnsafeBufferPointer { wBuf in
-        bias.scalars.withUnsafeBufferPointer { biasBuf in
             // n > 0 (every length ≥ 1), so none of these is nil.
             guard let gp = gBuf.baseAddress, let cp = cBuf.baseAddress, let tcp = tcBuf.baseAddress,
                   let hp = hBuf.baseAddress, let h0 = h0Buf.baseAddress, let c0 = c0Buf.baseAddress,
-                  let w = wBuf.baseAddress, let bp = biasBuf.baseAddress, hs > 0 else { return }
+                  let w = wBuf.baseAddress, hs > 0 else { return }
             for k in 0..<packing.steps {
                 let b = packing.batchSizes[k], row = packing.offsets[k]
                 // The running sequences are a prefix of those that ran at step k - 1, so their
@@ -102,7 +106,6 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
                 stepProduct(m: b, n: g4, k: hs, a: hPrev, lda: hs, b: w, ldb: g4, beta: 1, c: g, ldc: g4)
                 for j in 0..<b {
                     let gj = g + j * g4
-                    addBias(bp, to: gj, count: g4)
                     fastSigmoidInPlace(gj, count: 2 * hs)         // i, f
                     fastTanhInPlace(gj + 2 * hs, count: hs)       // g
                     fastSigmoidInPlace(gj + 3 * hs, count: hs)    // o
@@ -111,7 +114,7 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
                                 hiddenSize: hs)
                 }
             }
-        }}}}}}}}
+        }}}}}}}
 
         // Each sequence's final state sits in the packed row of its own last real step.
         var finalH = Tensor<T>(shape: [batch, hs]), finalC = Tensor<T>(shape: [batch, hs])
