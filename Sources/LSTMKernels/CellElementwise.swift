@@ -39,13 +39,27 @@ func cellForward<T: TensorScalar>(gates: UnsafePointer<T>, cPrev: UnsafePointer<
         cellForwardFloat(gates: floats(gates), cPrev: floats(cPrev), c: floats(c), tanhC: floats(tanhC), h: floats(h), hs: hs)
         return
     }
-    for u in 0..<hs {
+    cellUpdate(gates: gates, cPrev: cPrev, c: c, tanhC: tanhC, hiddenSize: hs, units: 0..<hs)
+    fastTanhInPlace(tanhC, count: hs)
+    outputGate(gates: gates, tanhC: tanhC, h: h, hiddenSize: hs, units: 0..<hs)
+}
+
+/// c = tanhC = f⊙c_prev + i⊙g over `units`: the scalar loop (Double, and Float's last H mod 8).
+@inline(__always)
+private func cellUpdate<T: TensorScalar>(gates: UnsafePointer<T>, cPrev: UnsafePointer<T>, c: UnsafeMutablePointer<T>,
+                                         tanhC: UnsafeMutablePointer<T>, hiddenSize hs: Int, units: Range<Int>) {
+    for u in units {
         let cell = gates[hs + u] * cPrev[u] + gates[u] * gates[2 * hs + u]
         c[u] = cell
         tanhC[u] = cell
     }
-    fastTanhInPlace(tanhC, count: hs)
-    for u in 0..<hs { h[u] = gates[3 * hs + u] * tanhC[u] }
+}
+
+/// h = o⊙tanh(c) over `units`.
+@inline(__always)
+private func outputGate<T: TensorScalar>(gates: UnsafePointer<T>, tanhC: UnsafePointer<T>, h: UnsafeMutablePointer<T>,
+                                         hiddenSize hs: Int, units: Range<Int>) {
+    for u in units { h[u] = gates[3 * hs + u] * tanhC[u] }
 }
 
 private func cellForwardFloat(gates: UnsafePointer<Float>, cPrev: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
@@ -59,22 +73,14 @@ private func cellForwardFloat(gates: UnsafePointer<Float>, cPrev: UnsafePointer<
         store8(cell, tanhC, u)
         u &+= 8
     }
-    while u < hs {
-        let cell = f[u] * cPrev[u] + i[u] * g[u]
-        c[u] = cell
-        tanhC[u] = cell
-        u &+= 1
-    }
+    cellUpdate(gates: gates, cPrev: cPrev, c: c, tanhC: tanhC, hiddenSize: hs, units: vectorEnd..<hs)
     FastMath.tanh(tanhC, count: hs)
     u = 0
     while u < vectorEnd {
         store8(load8(o, u) * load8(tanhC, u), h, u)
         u &+= 8
     }
-    while u < hs {
-        h[u] = o[u] * tanhC[u]
-        u &+= 1
-    }
+    outputGate(gates: gates, tanhC: tanhC, h: h, hiddenSize: hs, units: vectorEnd..<hs)
 }
 
 /// One row of the step's backward. gates [4H] (i | f | g | o after the nonlinearities), tanhC,
@@ -90,7 +96,17 @@ func cellBackward<T: TensorScalar>(gates: UnsafePointer<T>, tanhC: UnsafePointer
                           dhCarry: floats(dhCarry), dcCarry: floats(dcCarry), dGates: floats(dGates), hs: hs)
         return
     }
-    for u in 0..<hs {
+    cellBackwardScalar(gates: gates, tanhC: tanhC, cPrev: cPrev, dhAbove: dhAbove, dhCarry: dhCarry, dcCarry: dcCarry,
+                       dGates: dGates, hiddenSize: hs, units: 0..<hs)
+}
+
+/// cellBackward over `units`: the scalar loop (Double, and Float's last H mod 8).
+@inline(__always)
+private func cellBackwardScalar<T: TensorScalar>(gates: UnsafePointer<T>, tanhC: UnsafePointer<T>, cPrev: UnsafePointer<T>,
+                                                 dhAbove: UnsafePointer<T>, dhCarry: UnsafePointer<T>,
+                                                 dcCarry: UnsafeMutablePointer<T>, dGates: UnsafeMutablePointer<T>,
+                                                 hiddenSize hs: Int, units: Range<Int>) {
+    for u in units {
         let i = gates[u], f = gates[hs + u], gg = gates[2 * hs + u], o = gates[3 * hs + u]
         let t = tanhC[u]
         let dH = dhAbove[u] + dhCarry[u]
@@ -123,16 +139,6 @@ private func cellBackwardFloat(gates: UnsafePointer<Float>, tanhC: UnsafePointer
         store8(dCell * f, dcCarry, u)
         u &+= 8
     }
-    while u < hs {
-        let i = gi[u], f = gf[u], g = gg[u], o = go[u]
-        let t = tanhC[u]
-        let dH = dhAbove[u] + dhCarry[u]
-        let dCell = dcCarry[u] + dH * o * (1 - t * t)
-        di[u] = dCell * g * i * (1 - i)
-        df[u] = dCell * cPrev[u] * f * (1 - f)
-        dg[u] = dCell * i * (1 - g * g)
-        dO[u] = dH * t * o * (1 - o)
-        dcCarry[u] = dCell * f
-        u &+= 1
-    }
+    cellBackwardScalar(gates: gates, tanhC: tanhC, cPrev: cPrev, dhAbove: dhAbove, dhCarry: dhCarry, dcCarry: dcCarry,
+                       dGates: dGates, hiddenSize: hs, units: vectorEnd..<hs)
 }
