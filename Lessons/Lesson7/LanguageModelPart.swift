@@ -28,6 +28,8 @@ struct LanguageModelPartOptions {
     var retrain: Bool
     var sentiment: Bool
     var seed: UInt64?
+    /// Pretraining epochs (LM_EPOCHS; nil: LanguageModelSettings' default).
+    var epochs: Int?
     var walkthrough: WalkthroughOptions
     var out: OutputFolder
     /// Lesson 5's options for a run into a folder: the same for every start (section 6's).
@@ -129,6 +131,7 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
     heading("9. Pretraining the forward and the backward model (README, section 16)")
     var settings = LanguageModelSettings()
     if let seed = p.seed { settings.seed = seed }
+    if let epochs = p.epochs { settings.epochs = epochs }
     if p.quick { settings.evaluations = 4 }
     if w.smoke {
         (settings.embeddingSize, settings.hiddenSize, settings.streams, settings.steps, settings.samples, settings.evaluations) = (8, 8, 4, 10, 20, 2)
@@ -217,6 +220,10 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
     heading("10. Lesson 5's model from the pretrained encoder (README, section 17)")
     var encoderRun = p.sentimentOptions(p.out.file("sentiment-lm"))
     encoderRun.encoder = encoderPath
+    // A pretrained encoder needs less dropout than one learning from scratch: with Lesson 5's 0.5
+    // it underfit (seed 1: 88.92% on test, 89.6% on its own training reviews), with 0.2 it scored
+    // 90.60% (README, section 17).
+    encoderRun.dropout = min(encoderRun.dropout, 0.2)
     if w.smoke {
         // The smoke run's encoder is tiny: the model takes its sizes (and no GloVe).
         (encoderRun.embedding, encoderRun.embeddingSize, encoderRun.hidden) = (.random, settings.embeddingSize, settings.hiddenSize)

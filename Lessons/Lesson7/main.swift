@@ -41,6 +41,11 @@ if let text = environment["SEED"], !text.isEmpty, seed == nil {
     print("SEED must be a whole number, not '\(text)'.")
     exit(2)
 }
+let languageModelEpochs: Int? = environment["LM_EPOCHS"].flatMap { $0.isEmpty ? nil : Int($0) }
+if let text = environment["LM_EPOCHS"], !text.isEmpty, (languageModelEpochs ?? 0) < 1 {
+    print("LM_EPOCHS must be a whole number of at least 1, not '\(text)'.")
+    exit(2)
+}
 let walkthrough = WalkthroughOptions.fromCommandLine(lesson: 7)
 let out = OutputFolder(walkthrough.outputDirectory + (seed.map { "/seed\($0)" } ?? "") + (quick && !walkthrough.smoke ? "/quick" : ""))
 try FileManager.default.createDirectory(atPath: out.path, withIntermediateDirectories: true)
@@ -50,7 +55,8 @@ guard ["", "1", "2"].contains(part) else {
     print("PART must be 1 (word vectors) or 2 (language models), not '\(part)'.")
     exit(2)
 }
-let languageModelOptions = LanguageModelPartOptions(quick: quick, retrain: retrain, sentiment: runSentiment, seed: seed, walkthrough: walkthrough,
+let languageModelOptions = LanguageModelPartOptions(quick: quick, retrain: retrain, sentiment: runSentiment, seed: seed, epochs: languageModelEpochs,
+                                                    walkthrough: walkthrough,
                                                     out: out, sentimentOptions: { sentimentOptions(vectors: nil, folder: $0) })
 if part == "2" {
     metrics["language_model"] = try runLanguageModelPart(languageModelOptions)
