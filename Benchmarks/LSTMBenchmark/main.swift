@@ -7,11 +7,12 @@
 //      shapes an LSTM step actually multiplies;
 //   2. training throughput (forward + backward, no optimiser step) for B = 64 with IMDB-like
 //      lengths, for (a) nn.LSTM(100, 256) and (b) nn.LSTM(50, 128, bidirectional=True):
-//      real tokens per second, GFLOP/s and the share of the sgemm ceiling;
+//      real tokens per second, GFLOP/s and the share of the sgemm ceiling, in 5 rounds that each
+//      time the ceiling, the layer and (with --torch) PyTorch back to back; medians of the rounds;
 //   3. the verdict, in ratios only: each share of the ceiling against its target and against an
 //      earlier run's share (Benchmarks/lstm-baseline.json; `make bench ARGS=--save-baseline`
 //      rewrites it from this run: do that on a quiet machine), and, with `--torch PYTHON`, each
-//      layer's tokens/s against PyTorch's nn.LSTM timed right after it on the same lengths
+//      layer's tokens/s against PyTorch's nn.LSTM timed in the same rounds on the same lengths
 //      (Tools/bench/torch_lstm.py; `make bench` passes the repository's .venv when it has torch).
 //
 // FLOPs count real (unpadded) tokens only: per token and direction the six matrix products
@@ -100,7 +101,7 @@ print(String(format: "\n0. FastMath on [-87, 87]: worst relative error sigmoid %
 print("")
 print("1. sgemm ceiling")
 let peak = sgemmGFLOPs(m: 2048, n: 2048, k: 2048, minimum: quick ? 0.3 : 1.5)
-print(String(format: "   sgemm 2048 x 2048 x 2048, %d threads: %7.1f GFLOP/s  (the ceiling below)", Parallel.blasThreads, peak))
+print(String(format: "   sgemm 2048 x 2048 x 2048, %d threads: %7.1f GFLOP/s  (timed again before each layer below)", Parallel.blasThreads, peak))
 for (m, h) in [(64, 256), (64, 128)] {
     let all = sgemmGFLOPs(m: m, n: 4 * h, k: h, transB: true, minimum: 0.3)
     let saved = Parallel.blasThreads
@@ -171,11 +172,21 @@ func makeBatches(count: Int, batchSize: Int, inputSize: Int, hiddenSize: Int, di
 }
 
 struct Result {
+    /// Medians over the rounds.
     var tokensPerSecond: Double
     var gflops: Double
     var tokensPerCPUSecond: Double
-    /// PyTorch's nn.LSTM on the same lengths, timed right after (nil: no --torch, or it failed).
-    var torchTokensPerSecond: Double? = nil
+    /// The median of the rounds' GFLOP/s over the ceiling timed just before in the same round.
+    var share: Double = 0
+    /// The median of the rounds' tokens/s over PyTorch's, timed right after in the same round
+    /// (nil: no --torch, or it failed).
+    var overTorch: Double? = nil
+}
+
+func median(_ values: [Double]) -> Double {
+    let v = values.sorted()
+    guard !v.isEmpty else { return 0 }
+    return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
 }
 
 /// `--torch PYTHON`: a Python with torch, to time nn.LSTM beside each layer.
@@ -185,15 +196,17 @@ let torchPython: String? = CommandLine.arguments.firstIndex(of: "--torch").flatM
 let torchScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Tools/bench/torch_lstm.py").path
 
+nonisolated(unsafe) var torchVersion = "?"
+
 /// PyTorch's real tokens/s for nn.LSTM(e, h) on the same batches' lengths (bucketed by length,
 /// see Tools/bench/torch_lstm.py), with as many threads as this process has cores; nil when it
 /// cannot run.
-func torchTokensPerSecond(inputSize e: Int, hiddenSize h: Int, bidirectional: Bool, lengths: [[Int]]) -> Double? {
+func torchTokensPerSecond(inputSize e: Int, hiddenSize h: Int, bidirectional: Bool, lengths: [[Int]], seconds: Double) -> Double? {
     guard let python = torchPython else { return nil }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
     process.arguments = [torchScript, "--input-size", "\(e)", "--hidden-size", "\(h)", "--threads", "\(cores)",
-                         "--seconds", quick ? "1" : "4"] + (bidirectional ? ["--bidirectional"] : [])
+                         "--seconds", "\(seconds)"] + (bidirectional ? ["--bidirectional"] : [])
     let input = Pipe(), output = Pipe()
     process.standardInput = input
     process.standardOutput = output
@@ -212,11 +225,14 @@ func torchTokensPerSecond(inputSize e: Int, hiddenSize h: Int, bidirectional: Bo
         print("      PyTorch: \(torchScript) failed (exit status \(process.terminationStatus))")
         return nil
     }
-    print(String(format: "      %8.0f real tokens/s   PyTorch %@ nn.LSTM, %d threads, the same lengths bucketed into batches",
-                 figures.tokensPerSecond, figures.torch, cores))
-    print(String(format: "      %8.0f real tokens per CPU-second (PyTorch)", figures.tokensPerCPUSecond))
+    torchVersion = figures.torch
     return figures.tokensPerSecond
 }
+
+/// Rounds of (the sgemm ceiling, this layer, PyTorch's nn.LSTM) back to back. A neighbour's load
+/// that comes and goes on a shared machine moves the figures of one round by 10-20%; each
+/// round's ratios compare figures taken seconds apart, and the verdict takes their median.
+let rounds = quick ? 1 : 5
 
 func measure(_ name: String, inputSize e: Int, hiddenSize h: Int, bidirectional: Bool, shards: Int = 1,
              withTorch: Bool = true) -> Result {
@@ -228,31 +244,47 @@ func measure(_ name: String, inputSize e: Int, hiddenSize h: Int, bidirectional:
     let batches = makeBatches(count: quick ? 2 : 6, batchSize: 64, inputSize: e, hiddenSize: h, directions: d, seed: 7)
     let tokens = batches.reduce(0) { $0 + $1.tokens }
     let padded = batches.reduce(0) { $0 + $1.x.shape[0] * 64 }
+    let flopsPerToken = 24.0 * Double(h) * Double(e + h) * Double(d)
     var sink: Float = 0
-    let perPass = timePerCall(minimum: quick ? 1 : 4) {
-        for batch in batches {
-            var r = SeededRNG(seed: 0)
-            let fwd = model.forward(batch.x, lengths: batch.lengths, training: true, rng: &r)
-            let back = model.backward(dOutput: batch.dOutput, dFinalH: batch.dFinalH, cache: fwd.cache)
-            sink += back.grads[0][0].weightHH.scalars[0]
+    var perSecond: [Double] = [], perCPUSecond: [Double] = [], shares: [Double] = [], overTorch: [Double] = []
+    for _ in 0..<rounds {
+        let ceiling = sgemmGFLOPs(m: 2048, n: 2048, k: 2048, minimum: quick ? 0.3 : 0.6)
+        let perPass = timePerCall(minimum: quick ? 1 : 1.5) {
+            for batch in batches {
+                var r = SeededRNG(seed: 0)
+                let fwd = model.forward(batch.x, lengths: batch.lengths, training: true, rng: &r)
+                let back = model.backward(dOutput: batch.dOutput, dFinalH: batch.dFinalH, cache: fwd.cache)
+                sink += back.grads[0][0].weightHH.scalars[0]
+            }
+        }
+        let tokensPerSecond = Double(tokens) / perPass.wall
+        perSecond.append(tokensPerSecond)
+        perCPUSecond.append(Double(tokens) / perPass.cpu)
+        shares.append(tokensPerSecond * flopsPerToken / 1e9 / ceiling)
+        if withTorch, let torch = torchTokensPerSecond(inputSize: e, hiddenSize: h, bidirectional: bidirectional,
+                                                       lengths: batches.map(\.lengths), seconds: quick ? 1 : 1.5) {
+            overTorch.append(tokensPerSecond / torch)
         }
     }
     precondition(sink.isFinite, "benchmark: gradients are not finite")
-    let tokensPerSecond = Double(tokens) / perPass.wall
-    let flopsPerToken = 24.0 * Double(h) * Double(e + h) * Double(d)
+    let tokensPerSecond = median(perSecond)
     let gflops = tokensPerSecond * flopsPerToken / 1e9
     let meanLength = Double(tokens) / Double(64 * batches.count)
-    let perCPUSecond = Double(tokens) / perPass.cpu
-    print(String(format: "   %@\n      %d batches of 64, mean length %.1f (padded to %.1f), %.3f s per batch",
-                 name, batches.count, meanLength, Double(padded) / Double(64 * batches.count), perPass.wall / Double(batches.count)))
-    print(String(format: "      %8.0f real tokens/s   %6.1f GFLOP/s   %4.1f%% of the sgemm ceiling", tokensPerSecond, gflops, 100 * gflops / peak))
-    print(String(format: "      %8.0f real tokens per CPU-second (%.2f cores busy on average)",
-                 perCPUSecond, perPass.cpu / perPass.wall))
-    let torch = !withTorch ? nil : torchTokensPerSecond(inputSize: e, hiddenSize: h, bidirectional: bidirectional, lengths: batches.map(\.lengths))
-    if let torch {
-        print(String(format: "      ours / PyTorch: %.2fx", tokensPerSecond / torch))
+    func range(_ v: [Double], _ scale: Double, _ format: String) -> String {
+        v.count < 2 ? "" : " (rounds: " + String(format: format, scale * (v.min() ?? 0)) + "-" + String(format: format, scale * (v.max() ?? 0)) + ")"
     }
-    return Result(tokensPerSecond: tokensPerSecond, gflops: gflops, tokensPerCPUSecond: perCPUSecond, torchTokensPerSecond: torch)
+    print(String(format: "   %@\n      %d batches of 64, mean length %.1f (padded to %.1f); ",
+                 name, batches.count, meanLength, Double(padded) / Double(64 * batches.count)) + (rounds == 1 ? "1 round:" : "\(rounds) rounds, medians:"))
+    print(String(format: "      %8.0f real tokens/s   %6.1f GFLOP/s   %4.1f%% of the sgemm ceiling timed in the same round",
+                 tokensPerSecond, gflops, 100 * median(shares)) + range(shares, 100, "%.1f%%"))
+    print(String(format: "      %8.0f real tokens per CPU-second", median(perCPUSecond)))
+    if !overTorch.isEmpty {
+        print(String(format: "      %8.0f real tokens/s PyTorch %@ nn.LSTM (%d threads, the same lengths bucketed into batches)",
+                     tokensPerSecond / median(overTorch), torchVersion, cores))
+        print(String(format: "      ours / PyTorch: %.2fx", median(overTorch)) + range(overTorch, 1, "%.2fx"))
+    }
+    return Result(tokensPerSecond: tokensPerSecond, gflops: gflops, tokensPerCPUSecond: median(perCPUSecond),
+                  share: median(shares), overTorch: overTorch.isEmpty ? nil : median(overTorch))
 }
 
 if imdbWordCounts == nil {
@@ -274,8 +306,8 @@ let b = only == nil || only == "b"
 
 // Tokens/s depend on the machine; the share of the sgemm ceiling measured in the same run, and
 // that share against the one an earlier run reached, much less. So the verdict uses only ratios:
-// on a slower machine the ceiling is lower too. (They still move with the load: the ceiling and
-// the layers are timed at different moments.)
+// on a slower machine the ceiling is lower too. Each ratio is the median over rounds that time
+// both of its sides seconds apart (see `rounds`).
 
 /// Earlier runs' shares of the ceiling, per configuration: Benchmarks/lstm-baseline.json.
 struct Baseline: Codable {
@@ -294,12 +326,12 @@ let targetShare = ["a": 0.7, "b": 0.5]
 /// How many times PyTorch's tokens/s each layer should reach, on the same lengths and cores.
 let targetOverTorch = 1.5
 
-let bestA = a.gflops >= a2.gflops ? a : a2
+let bestA = a.share >= a2.share ? a : a2
 let judged: [(key: String, name: String, share: Double, overTorch: Double?)] = [
-    ("a", "(a) nn.LSTM(100, 256), the better way", bestA, a.torchTokensPerSecond),
-    ("b", "(b) BiLSTM(50, 128)", b, b.torchTokensPerSecond),
-].filter { $0.2.gflops > 0 }.map { (key: String, name: String, result: Result, torch: Double?) in
-    (key, name, result.gflops / peak, torch.map { result.tokensPerSecond / $0 })
+    ("a", "(a) nn.LSTM(100, 256), the better way", bestA, a.overTorch),
+    ("b", "(b) BiLSTM(50, 128)", b, b.overTorch),
+].filter { $0.2.gflops > 0 }.map { (key: String, name: String, result: Result, overTorch: Double?) in
+    (key, name, result.share, overTorch)
 }
 print("\n3. Ratios (the verdict; the tokens/s above are information: they depend on the machine)")
 print("   targets: at least " + judged.map { "\(Int((targetShare[$0.key] ?? 0) * 100))% of the sgemm ceiling for \($0.key)" }
