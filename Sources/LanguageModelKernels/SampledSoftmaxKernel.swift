@@ -51,34 +51,40 @@ public enum SampledSoftmaxKernel {
         var total: Double = 0
         let inverseN = 1 / Float(n)
         let sampleShift = sampleIds.map { bias[$0] - logQ[$0] }
+        // An accidental hit (a sample equal to the row's target) is rare: each row looks up where
+        // its target was drawn instead of comparing it with all K samples.
+        var drawnAt: [Int32: [Int]] = [:]
+        for (j, s) in samples.enumerated() { drawnAt[s, default: []].append(j) }
         hidden.withUnsafeBufferPointer { hp in
             targetRows.withUnsafeBufferPointer { tp in
-                logits.withUnsafeMutableBufferPointer { z in
-                    for row in 0..<n {
-                        let t = targets[row]
-                        var target = bias[Int(t)] - logQ[Int(t)]
-                        for j in 0..<h { target += hp[row * h + j] * tp[row * h + j] }
-                        let base = row * k
-                        var top = target
-                        for j in 0..<k {
-                            if samples[j] == t {
-                                z[base + j] = -.infinity
-                            } else {
-                                z[base + j] += sampleShift[j]
-                                top = max(top, z[base + j])
+                logits.withUnsafeMutableBufferPointer { zp in
+                    sampleShift.withUnsafeBufferPointer { shift in
+                        dSampleBias.withUnsafeMutableBufferPointer { db in
+                            for row in 0..<n {
+                                let t = targets[row]
+                                let (hRow, tRow) = (hp.baseAddress! + row * h, tp.baseAddress! + row * h)
+                                var target = bias[Int(t)] - logQ[Int(t)]
+                                for j in 0..<h { target += hRow[j] * tRow[j] }
+                                let z = zp.baseAddress! + row * k
+                                for j in 0..<k { z[j] += shift[j] }
+                                let hits = drawnAt[t] ?? []
+                                for j in hits { z[j] = -.infinity }
+                                let top = Swift.max(target, VectorLoops.maximum(z, count: k))
+                                // z becomes e^(z - top), then the softmax scaled by 1/N: the derivatives.
+                                for j in 0..<k { z[j] = FastMath.exp(z[j] - top) }
+                                for j in hits { z[j] = 0 }
+                                let targetExp = FastMath.exp(target - top)
+                                let sum = targetExp + VectorLoops.sum(z, count: k)
+                                total += Double(top + Foundation.logf(sum) - target)
+                                let scale = inverseN / sum
+                                let d = db.baseAddress!
+                                for j in 0..<k {
+                                    z[j] *= scale
+                                    d[j] += z[j]
+                                }
+                                dTarget[row] = targetExp * scale - inverseN
                             }
                         }
-                        var sum = Foundation.expf(target - top)
-                        for j in 0..<k { sum += Foundation.expf(z[base + j] - top) }
-                        total += Double(top + Foundation.logf(sum) - target)
-                        // The softmax, scaled by 1/N: the derivatives.
-                        let scale = inverseN / sum
-                        for j in 0..<k {
-                            let d = Foundation.expf(z[base + j] - top) * scale
-                            z[base + j] = d
-                            dSampleBias[j] += d
-                        }
-                        dTarget[row] = Foundation.expf(target - top) * scale - inverseN
                     }
                 }
             }
@@ -104,15 +110,16 @@ public enum SampledSoftmaxKernel {
             let part = hidden.rows(start..<(start + rows))
             var logits = Tensor<Float>.uninitialized([rows, v])
             gemm(part, weight, transposeB: true, into: &logits, beta: 0)
-            logits.withUnsafeBufferPointer { z in
-                for r in 0..<rows {
-                    let base = r * v
-                    var top = -Float.infinity
-                    for w in 0..<v { top = max(top, z[base + w] + bias[w]) }
-                    var sum: Float = 0
-                    for w in 0..<v { sum += Foundation.expf(z[base + w] + bias[w] - top) }
-                    let t = Int(targets[start + r])
-                    total += Double(top + Foundation.logf(sum) - (z[base + t] + bias[t]))
+            logits.withUnsafeMutableBufferPointer { zp in
+                bias.withUnsafeBufferPointer { b in
+                    for r in 0..<rows {
+                        let z = zp.baseAddress! + r * v
+                        for w in 0..<v { z[w] += b[w] }
+                        let t = Int(targets[start + r])
+                        let (top, targetLogit) = (VectorLoops.maximum(z, count: v), z[t])
+                        for w in 0..<v { z[w] = FastMath.exp(z[w] - top) }
+                        total += Double(top + Foundation.logf(VectorLoops.sum(z, count: v)) - targetLogit)
+                    }
                 }
             }
             start += rows

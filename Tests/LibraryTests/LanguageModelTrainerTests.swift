@@ -10,15 +10,31 @@ import XCTest
 
 final class LanguageModelTrainerTests: XCTestCase {
     func testSampledSoftmaxKernelMatchesAPlainLoop() {
+        // Few samples: the scalar tails of the kernel's vector loops; word 5 drawn twice, word 4
+        // both drawn and a target (an accidental hit).
+        checkSampledSoftmaxKernel(n: 7, h: 5, v: 12, targets: [1, 4, 4, 9, 2, 11, 3], samples: [4, 5, 5, 8, 0])
+    }
+
+    func testSampledSoftmaxKernelMatchesAPlainLoopWithVectorBlocks() {
+        // 37 samples = two blocks of 16 and a tail of 5, with hits inside a block and in the tail.
+        var rng = SeededRNG(seed: 5)
+        let samples = (0..<37).map { _ in Int32(rng.int(below: 30)) }
+        let targets: [Int32] = [samples[3], samples[20], samples[35], 7, samples[3], 29]
+        checkSampledSoftmaxKernel(n: targets.count, h: 9, v: 30, targets: targets, samples: samples)
+    }
+
+    /// The kernel's loss and every gradient against a plain loop in Double.
+    private func checkSampledSoftmaxKernel(n: Int, h: Int, v: Int, targets: [Int32], samples: [Int32],
+                                           file: StaticString = #filePath, line: UInt = #line) {
         var rng = SeededRNG(seed: 2)
-        let (n, h, v) = (7, 5, 12)
         let hidden = Tensor<Float>.normal([n, h], std: 0.7, rng: &rng), weight = Tensor<Float>.normal([v, h], std: 0.7, rng: &rng)
         let bias = (0..<v).map { _ in Float(rng.normal(mean: 0, std: 0.2)) }
-        let targets: [Int32] = [1, 4, 4, 9, 2, 11, 3], samples: [Int32] = [4, 5, 5, 8, 0]
-        let logQ = (0..<v).map { Float(-1 + 0.1 * Double($0)) }
+        let logQ = (0..<v).map { Float(-1 + 0.1 * Double($0 % 12)) }
         let r = SampledSoftmaxKernel.run(hidden: hidden, weight: weight, bias: bias, targets: targets, samples: samples, logExpectedCount: logQ)
+        let k = samples.count
         var loss = 0.0
-        var dHidden = [Double](repeating: 0, count: n * h)
+        var dHidden = [Double](repeating: 0, count: n * h), dSampleRows = [Double](repeating: 0, count: k * h)
+        var dSampleBias = [Double](repeating: 0, count: k), dTargetBias = [Double](repeating: 0, count: n)
         for i in 0..<n {
             func logit(_ w: Int32) -> Double {
                 (0..<h).reduce(Double(bias[Int(w)]) - Double(logQ[Int(w)])) { $0 + Double(hidden.scalars[i * h + $1]) * Double(weight.scalars[Int(w) * h + $1]) }
@@ -29,11 +45,39 @@ final class LanguageModelTrainerTests: XCTestCase {
             loss += top + Foundation.log(sum) - z[0]
             for (j, w) in candidates.enumerated() {
                 let d = (Foundation.exp(z[j] - top) / sum - (j == 0 ? 1 : 0)) / Double(n)
-                for k in 0..<h { dHidden[i * h + k] += d * Double(weight.scalars[Int(w) * h + k]) }
+                for c in 0..<h { dHidden[i * h + c] += d * Double(weight.scalars[Int(w) * h + c]) }
+                if j == 0 {
+                    dTargetBias[i] = d
+                } else {
+                    dSampleBias[j - 1] += d
+                    for c in 0..<h { dSampleRows[(j - 1) * h + c] += d * Double(hidden.scalars[i * h + c]) }
+                }
             }
         }
-        XCTAssertEqual(Double(r.loss), loss / Double(n), accuracy: 1e-5)
-        for (a, b) in zip(r.dHidden.scalars, dHidden) { XCTAssertEqual(Double(a), b, accuracy: 1e-6) }
+        XCTAssertEqual(Double(r.loss), loss / Double(n), accuracy: 1e-5, "loss", file: file, line: line)
+        for (a, b) in zip(r.dHidden.scalars, dHidden) { XCTAssertEqual(Double(a), b, accuracy: 1e-6, "dHidden", file: file, line: line) }
+        for (a, b) in zip(r.dSampleRows.scalars, dSampleRows) { XCTAssertEqual(Double(a), b, accuracy: 1e-6, "dSampleRows", file: file, line: line) }
+        for (a, b) in zip(r.dSampleBias, dSampleBias) { XCTAssertEqual(Double(a), b, accuracy: 1e-6, "dSampleBias", file: file, line: line) }
+        for (a, b) in zip(r.dTargetBias, dTargetBias) { XCTAssertEqual(Double(a), b, accuracy: 1e-6, "dTargetBias", file: file, line: line) }
+    }
+
+    func testFullLossKernelMatchesAPlainLoop() {
+        // V = 37: two blocks of 16 and a tail; blocks of 4 rows, so the last block is short.
+        var rng = SeededRNG(seed: 8)
+        let (n, h, v) = (10, 6, 37)
+        let hidden = Tensor<Float>.normal([n, h], std: 0.8, rng: &rng), weight = Tensor<Float>.normal([v, h], std: 0.8, rng: &rng)
+        let bias = (0..<v).map { _ in Float(rng.normal(mean: 0, std: 0.3)) }
+        let targets = (0..<n).map { _ in Int32(rng.int(below: v)) }
+        var expected = 0.0
+        for i in 0..<n {
+            let z = (0..<v).map { w in
+                (0..<h).reduce(Double(bias[w])) { $0 + Double(hidden.scalars[i * h + $1]) * Double(weight.scalars[w * h + $1]) }
+            }
+            let top = z.max()!
+            expected += top + Foundation.log(z.reduce(0) { $0 + Foundation.exp($1 - top) }) - z[Int(targets[i])]
+        }
+        let total = SampledSoftmaxKernel.fullLoss(hidden: hidden, weight: weight, bias: bias, targets: targets, block: 4)
+        XCTAssertEqual(total, expected, accuracy: 1e-5 * Double(n))
     }
 
     /// 300 tokens over 20 words that follow a pattern (each word mostly predicts the next).
