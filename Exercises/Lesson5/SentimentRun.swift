@@ -28,9 +28,10 @@ public struct SentimentRunOptions: Codable, Sendable {
     public var hidden = 128
     /// Embedding width for random embeddings (GloVe fixes it to the file's, 50).
     public var embeddingSize = 50
-    /// max-mean: the strongest and the average signal of each feature (max alone: about 0.3
-    /// points less on the validation split).
-    public var pooling: Pooling = .maxMean
+    /// attention: a learned weighting of the steps. Against max-mean (the strongest and the
+    /// average signal of each feature) on the held-out films, seeds 1-3: validation loss 0.3015,
+    /// 0.2830 and 0.3022 against 0.3116, 0.2896 and 0.3111 after 6 epochs (README, section 1).
+    public var pooling: Pooling = .attention
     public var dropout = 0.5
     /// The probability of replacing a training token by <unk> (`WordDropout`; nil in runs from
     /// before the option existed: none). 0.1, the rate of Iyyer et al. and Dai & Le, changed the
