@@ -42,7 +42,7 @@ help:
 	@echo "  make lesson6 RUNS=0            lesson 6 without training its models first (about 9 minutes the first time)"
 	@echo "  make lessonN SMOKE=1           a quick run through every section (tiny data, outputs in a temporary folder)"
 	@echo "  make lesson5 SEED=N            lesson 5 trained with another seed (outputs in out/lesson5/seedN); RESUME=1, QUICK=1 also"
-	@echo "  make lesson7 QUICK=1           lesson 7's word vectors and language models on a few thousand reviews (about 2 minutes); PART=1|2, SENTIMENT=1 also trains lesson 5 from them, SEED=N, RETRAIN=1"
+	@echo "  make lesson7 QUICK=1           lesson 7's word vectors and language models on a few thousand reviews (about 2 minutes); PART=1|2, SENTIMENT=1 also trains lesson 5 from them, SEED=N, RETRAIN=1, LM_EPOCHS=N"
 	@echo "  make sentiment ARGS=\"...\"      build and run the sentiment tool (lesson 5; no ARGS: its help)"
 	@echo "  make check                     test your exercises: per-test results and a progress table"
 	@echo "  make check LESSON=N            ... lesson N only"

@@ -28,7 +28,7 @@ struct LanguageModelPartOptions {
     var retrain: Bool
     var sentiment: Bool
     var seed: UInt64?
-    /// Pretraining epochs (LM_EPOCHS; nil: LanguageModelSettings' default).
+    /// Pretraining epochs (LM_EPOCHS; nil: 4 on the full text, 1 with QUICK=1).
     var epochs: Int?
     var walkthrough: WalkthroughOptions
     var out: OutputFolder
@@ -131,7 +131,9 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
     heading("9. Pretraining the forward and the backward model (README, section 16)")
     var settings = LanguageModelSettings()
     if let seed = p.seed { settings.seed = seed }
-    if let epochs = p.epochs { settings.epochs = epochs }
+    // Four epochs of the full text fit the hour a pretraining may take on 2 cores; a QUICK run's
+    // small text is read once.
+    settings.epochs = p.epochs ?? (p.quick || w.smoke ? 1 : 4)
     if p.quick { settings.evaluations = 4 }
     if w.smoke {
         (settings.embeddingSize, settings.hiddenSize, settings.streams, settings.steps, settings.samples, settings.evaluations) = (8, 8, 4, 10, 20, 2)
@@ -153,7 +155,7 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
     let fingerprintPath = out.file("encoder.fingerprint"), figuresPath = out.file("training.json")
     print("Each model: embedding \(corpus.vocabulary.count)×\(settings.embeddingSize) (shared), LSTM \(settings.embeddingSize) → \(settings.hiddenSize), "
           + "output \(settings.hiddenSize) → \(corpus.vocabulary.count); B = \(settings.streams) streams, T = \(settings.steps) steps, "
-          + "K = \(settings.samples) noise words, Adam \(settings.learningRate) (cosine to a tenth), clip \(settings.clipNorm), \(settings.epochs) epoch: \(trainer.totalSteps) steps.")
+          + "K = \(settings.samples) noise words, Adam \(settings.learningRate) (cosine to a tenth), clip \(settings.clipNorm), \(settings.epochs) epoch\(settings.epochs == 1 ? "" : "s"): \(trainer.totalSteps) steps.")
     var training: [String: Any] = ["settings": settings.fingerprint]
     let cached = try? String(contentsOfFile: fingerprintPath, encoding: .utf8)
     if !p.retrain, !w.smoke, cached == trainer.fingerprint, FileManager.default.fileExists(atPath: encoderPath),
