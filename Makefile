@@ -20,6 +20,16 @@ TIME_LIMIT ?=
 SMOKE ?=
 SMOKE_FLAG := $(if $(filter-out 0,$(SMOKE)),--smoke)
 
+# OpenBLAS's kernels for the instructions this processor has, unless OPENBLAS_CORETYPE is set:
+# Debian's OpenBLAS falls back to its slowest kernels on processors newer than itself
+# (Tools/openblas-coretype.sh says why).
+ifeq ($(origin OPENBLAS_CORETYPE),undefined)
+OPENBLAS_CORETYPE := $(shell Tools/openblas-coretype.sh)
+endif
+ifneq ($(OPENBLAS_CORETYPE),)
+export OPENBLAS_CORETYPE
+endif
+
 TOOLS_SCRATCH := .build-tools
 COURSE := $(TOOLS_SCRATCH)/debug/course
 SETUP_CHECK := Tools/setup.sh --check
