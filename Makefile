@@ -24,7 +24,7 @@ SMOKE_FLAG := $(if $(filter-out 0,$(SMOKE)),--smoke)
 # Debian's OpenBLAS falls back to its slowest kernels on processors newer than itself
 # (Tools/openblas-coretype.sh says why).
 ifeq ($(origin OPENBLAS_CORETYPE),undefined)
-OPENBLAS_CORETYPE := $(shell Tools/openblas-coretype.sh)
+OPENBLAS_CORETYPE := $(shell sh Tools/openblas-coretype.sh 2>/dev/null)
 endif
 ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE

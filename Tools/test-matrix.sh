@@ -25,7 +25,7 @@ if [[ ${#configurations[@]} -eq 0 ]]; then
         "OPENBLAS_CORETYPE=Haswell"
         "OPENBLAS_CORETYPE=SkylakeX"
         "OPENBLAS_CORETYPE=Zen"
-        "OPENBLAS_NUM_THREADS=1"          # the kernel OpenBLAS picks for this processor
+        "OPENBLAS_NUM_THREADS=1"          # the kernel OpenBLAS picks for this processor (Prescott's on some)
         "OPENBLAS_NUM_THREADS=2"          # the same, BLAS threads inside each product
     )
 fi

@@ -80,7 +80,7 @@ func sgemmGFLOPs(m: Int, n: Int, k: Int, transB: Bool = false, minimum: Double) 
 }
 
 let cores = Parallel.coreCount
-print("LSTM benchmark (release build, \(cores) cores, OpenBLAS \(Parallel.blasThreads) threads, load average \(loadAverage()) at the start)")
+print("LSTM benchmark (release build, \(cores) cores, OpenBLAS \(Parallel.blasThreads) threads with its \(Parallel.blasKernels) kernels, load average \(loadAverage()) at the start)")
 if let load = Double(loadAverage()), load > Double(cores) + 0.5 {
     print("   The machine is busy (load \(load) on \(cores) cores): all wall-clock figures below are lower than")
     print("   on an idle machine. Run again when it is quiet; the CPU-time column estimates that case.")

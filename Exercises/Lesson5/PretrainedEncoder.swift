@@ -61,3 +61,45 @@ public enum PretrainedEncoder {
         return found
     }
 }
+
+// MARK: A slower rate for the pretrained layers
+
+/// What the pretrained layers (the embedding and the LSTM) looked like before an optimiser
+/// step, to scale that step down afterwards: θ ← θ₀ + r (θ − θ₀). ULMFiT's discriminative
+/// rates: the new pooling and output layer start from nothing and need the full rate, while
+/// the full rate on the pretrained layers replaces what pretraining learned before the new
+/// layers are of any use to it. Adam's step does not depend on θ, so scaling the step is
+/// training these layers at r times the learning rate, with the same moments.
+public struct EncoderStepScale {
+    public let rate: Float
+    private let before: [Tensor<Float>]
+
+    /// Remembers the pretrained layers' tensors of `model`.
+    public init(rate: Double, model: SentimentLSTM<Float>) {
+        self.rate = Float(rate)
+        var model = model
+        var before: [Tensor<Float>] = []
+        model.forEachPretrainedTensor { before.append($0) }
+        self.before = before
+    }
+
+    /// Scales the step `model` took since `init` on the pretrained layers by `rate`.
+    public func apply(to model: inout SentimentLSTM<Float>) {
+        var i = 0
+        model.forEachPretrainedTensor { tensor in
+            var scaled = before[i]
+            scaled.add(tensor, scaledBy: rate)
+            scaled.add(before[i], scaledBy: -rate)
+            tensor = scaled
+            i += 1
+        }
+    }
+}
+
+extension SentimentLSTM where T == Float {
+    /// body(&tensor) for the embedding (when it trains) and every tensor of the recurrent encoder.
+    mutating func forEachPretrainedTensor(_ body: (inout Tensor<Float>) -> Void) {
+        if embedding.trainable { body(&embedding.weight) }
+        encoder.forEachParameter { _, tensor in body(&tensor) }
+    }
+}

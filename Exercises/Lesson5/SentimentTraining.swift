@@ -142,6 +142,9 @@ public struct SentimentTrainingTask: TrainingTask {
     public var beforeUpdate: ((_ epoch: Int, _ step: Int, _ loss: inout Float, _ gradients: inout [Tensor<Float>]) -> Void)?
     /// The probability of replacing a training token by <unk> (`WordDropout`); 0: none.
     public var wordDropout = 0.0
+    /// The learning rate of the embedding and the LSTM as a fraction of the rest's
+    /// (`EncoderStepScale`); 1: all layers alike.
+    public var encoderRate = 1.0
     private var epochBatches: (epoch: Int, batches: [TokenBatch]) = (0, [])
 
     public init(model: SentimentLSTM<Float>, optimizer: SentimentOptimizer, train: EncodedSplit, validation: EncodedSplit,
@@ -184,7 +187,9 @@ public struct SentimentTrainingTask: TrainingTask {
                               gradientNorm: norm, nonFinite: report ?? NonFiniteReport(tensor: "loss", index: [], value: "\(loss)"))
         }
         if let clipNorm { GradientClipping.clip(&grads, maxNorm: clipNorm, norm: norm) }
+        let encoderStep = encoderRate == 1 ? nil : EncoderStepScale(rate: encoderRate, model: model)
         optimizer.step(&model, gradients: grads, learningRate: learningRate)
+        encoderStep?.apply(to: &model)
         return StepResult(loss: Double(loss), correct: correct, count: batch.batchSize, tokens: batch.tokenCount, gradientNorm: norm)
     }
 

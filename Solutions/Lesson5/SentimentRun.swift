@@ -37,6 +37,9 @@ public struct SentimentRunOptions: Codable, Sendable {
     /// validation figures of held-out films by less than their noise (README, section 7), so
     /// the default leaves it out.
     public var wordDropout: Double? = 0
+    /// The learning rate of the embedding and the LSTM as a fraction of the rest's, for a
+    /// pretrained encoder (`EncoderStepScale`); nil in runs from before the option existed: 1.
+    public var encoderRate: Double? = 1
     /// IMDB's validation split holds out whole films, as its test split is other films
     /// (CourseData's `validationSplit`); nil in runs from before the option existed: by review.
     public var validationByFilm: Bool? = true
@@ -110,6 +113,7 @@ public struct SentimentRunOptions: Codable, Sendable {
             + (vectors.map { " vectors \($0)" } ?? "")
             + (encoder.map { " encoder \($0)" } ?? "")
             + ((wordDropout ?? 0) == 0 ? "" : " word-dropout \(wordDropout ?? 0)")
+            + ((encoderRate ?? 1) == 1 ? "" : " encoder-rate \(encoderRate ?? 1)")
             + (validationByFilm == true && dataset == .imdb ? " validation-by-film" : "")
             + (dataset == .amazonFull ? " amazon \(amazonDirectory ?? Amazon.defaultFullSetDirectory) sample \(sample ?? SentimentCorpus.amazonFullTrainSample)" : "")
             // Only other cells add to it, so an LSTM run from before the option still resumes.
@@ -201,6 +205,7 @@ public enum SentimentRun {
                                                    truncation: o.truncation, dataset: o.dataset.rawValue,
                                                    embedding: o.embedding.rawValue))
         task.wordDropout = o.wordDropout ?? 0
+        task.encoderRate = o.encoderRate ?? 1
         return (corpus, task)
     }
 

@@ -18,6 +18,14 @@ public enum Parallel {
     /// The cores this process may use.
     public static var coreCount: Int { Int(openblas_get_num_procs()) }
 
+    /// The kernel family OpenBLAS chose for this processor ("SkylakeX", "Haswell", "Zen", ...;
+    /// OPENBLAS_CORETYPE overrides it): benchmarks print it, since figures from different
+    /// families are not comparable.
+    public static var blasKernels: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
     /// body() with OpenBLAS limited to `threads` threads, restored afterwards. For the BLAS calls
     /// between two `map`s: OpenBLAS's idle threads keep spinning (sched_yield) for a while after
     /// every multi-threaded call, and would take cores from the next `map`'s threads.

@@ -71,6 +71,8 @@ struct Train: ParsableCommand {
     var validationByFilm = defaults.validationByFilm ?? true
     @Option(name: .customLong("word-dropout"), help: "Probability of replacing a training token by <unk>.")
     var wordDropout = defaults.wordDropout ?? 0
+    @Option(name: .customLong("encoder-rate"), help: "Learning rate of the embedding and the LSTM as a fraction of the rest's (for --encoder: 0.3 moves the pretrained layers more slowly).")
+    var encoderRate = defaults.encoderRate ?? 1
     @Option(name: .customLong("max-length"), help: "Tokens kept per training review.")
     var maxLength = defaults.maxLength
     @Option(name: .customLong("eval-max-length"), help: "Tokens kept per validation and test review (judging is a forward pass only).")
@@ -127,6 +129,7 @@ struct Train: ParsableCommand {
         o.pooling = pooling
         o.dropout = dropout
         o.wordDropout = wordDropout
+        o.encoderRate = encoderRate
         o.validationByFilm = validationByFilm
         o.maxLength = maxLength
         o.evalMaxLength = evalMaxLength
@@ -144,6 +147,9 @@ struct Train: ParsableCommand {
         o.limit = limit
         guard dataset == .amazonFull || (amazonDir == nil && sample == nil) else {
             throw ValidationError("--amazon-dir and --sample are for --dataset amazon-full")
+        }
+        guard encoderRate >= 0, encoderRate <= 1 else {
+            throw ValidationError("--encoder-rate is a fraction of the learning rate, from 0 (the pretrained layers frozen) to 1; got \(encoderRate)")
         }
         o.amazonDirectory = amazonDir
         o.sample = sample

@@ -156,6 +156,41 @@ final class SentimentTrainingTests: XCTestCase {
         XCTAssertEqual(others, [], "rows other than <unk> with a gradient: the step read the batch's own ids, not the dropped ones")
     }
 
+    /// --encoder-rate r: one step moves the embedding and the LSTM r times as far as the same
+    /// step at the full rate (0: not at all), and the pooling and output layer as far.
+    func testSentimentTraining_encoderRateScalesThePretrainedLayersStep() throws {
+        func stepped(rate: Double) throws -> (before: [(name: String, tensor: Tensor<Float>)], after: [(name: String, tensor: Tensor<Float>)]) {
+            var o = options("encoder-rate")
+            o.encoderRate = rate
+            var task = try SentimentRun.setUp(o, log: { _ in }).task
+            XCTAssertEqual(task.encoderRate, rate, "SentimentRun.setUp should hand --encoder-rate to the task")
+            let before = task.model.namedParameters
+            var rng = SeededRNG(seed: 1)
+            _ = task.trainStep(epoch: 1, step: 0, learningRate: 1e-2, rng: &rng)
+            return (before, task.model.namedParameters)
+        }
+        let full = try stepped(rate: 1), frozen = try stepped(rate: 0), slow = try stepped(rate: 0.25)
+        for i in full.before.indices {
+            let name = full.before[i].name
+            let pretrained = name == "embedding.weight" || name.hasPrefix("lstm.")
+            let step = full.after[i].tensor - full.before[i].tensor
+            XCTAssertGreaterThan(step.scalars.map(abs).max() ?? 0, 0, "\(name) did not move at the full rate")
+            let slowStep = slow.after[i].tensor - slow.before[i].tensor
+            let frozenStep = frozen.after[i].tensor - frozen.before[i].tensor
+            let (slowScale, frozenScale): (Float, Float) = pretrained ? (0.25, 0) : (1, 1)
+            func worst(_ actual: Tensor<Float>, _ scale: Float) -> (index: Int, error: Float) {
+                zip(actual.scalars, step.scalars).enumerated()
+                    .map { ($0.offset, abs($0.element.0 - scale * $0.element.1)) }
+                    .max { $0.1 < $1.1 } ?? (0, 0)
+            }
+            for (actual, rate, scale) in [(slowStep, 0.25, slowScale), (frozenStep, 0.0, frozenScale)] {
+                let w = worst(actual, scale)
+                XCTAssertLessThan(w.error, 2e-6, "\(name)[\(w.index)] with --encoder-rate \(rate): its step should be \(scale) times "
+                                  + "the full-rate step (\(scale * step.scalars[w.index])), it is \(actual.scalars[w.index])")
+            }
+        }
+    }
+
     // MARK: A NaN or an Inf stops the run
 
     /// Trains options(name) with the real task and loop; `poison` runs in every step between
