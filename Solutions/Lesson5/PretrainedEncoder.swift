@@ -82,14 +82,13 @@ public struct EncoderStepScale {
         self.before = before
     }
 
-    /// Scales the step `model` took since `init` on the pretrained layers by `rate`.
+    /// Scales the step `model` took since `init` on the pretrained layers by `rate`:
+    /// θ₀ + r (θ − θ₀) = r θ + (1 − r) θ₀, in place.
     public func apply(to model: inout SentimentLSTM<Float>) {
         var i = 0
         model.forEachPretrainedTensor { tensor in
-            var scaled = before[i]
-            scaled.add(tensor, scaledBy: rate)
-            scaled.add(before[i], scaledBy: -rate)
-            tensor = scaled
+            tensor.scale(by: rate)
+            tensor.add(before[i], scaledBy: 1 - rate)
             i += 1
         }
     }
