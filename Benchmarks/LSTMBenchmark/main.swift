@@ -31,6 +31,8 @@ import Lesson3
 import Lesson4
 import TensorCore
 
+// The kernels make would choose, when started by hand (NativeBLASKernels says why).
+NativeBLASKernels.relaunchIfNeeded()
 let quick = CommandLine.arguments.contains("--quick")
 /// `--only a`, `--only a2` or `--only b`: one configuration (for profiling).
 let only: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap { i in

@@ -63,6 +63,8 @@ public struct WalkthroughOptions: Sendable, Equatable {
     /// The options of this process, its output folder created; on a bad command line prints the
     /// usage and exits (status 2).
     public static func fromCommandLine(lesson: Int) -> WalkthroughOptions {
+        // The kernels make would choose, when started by hand (NativeBLASKernels says why).
+        NativeBLASKernels.relaunchIfNeeded()
         let options: WalkthroughOptions
         do {
             options = try parse(lesson: lesson, arguments: Array(CommandLine.arguments.dropFirst()),

@@ -223,6 +223,8 @@ struct Predict: ParsableCommand {
     }
 }
 
+// The kernels make would choose, when started by hand (NativeBLASKernels says why).
+NativeBLASKernels.relaunchIfNeeded()
 // Line-buffered standard output, so a log file shows each table row when it is printed.
 setvbuf(stdout, nil, _IOLBF, 0)
 // LSTM caches are large and freed every step; keep them in the heap (see AllocatorTuning).
