@@ -3,7 +3,7 @@
 // OpenBLAS chooses its kernels by the processor's model number when it loads, and Debian 12's
 // OpenBLAS 0.3.21 does not know processors newer than itself: on an Intel Xeon of model 207
 // (Emerald Rapids, with AVX-512) it falls back to its SSE3 kernels ("Prescott"), which trained
-// Lesson 5's model 2.8 times slower. `make` sets OPENBLAS_CORETYPE from the processor's flags
+// Lesson 5's model 2.6 times slower and Lesson 7's language models 2.8 times. `make` sets OPENBLAS_CORETYPE from the processor's flags
 // (Tools/openblas-coretype.sh). A program started by hand (`.build-solutions/release/sentiment
 // train ...`) calls `relaunchIfNeeded()` first and gets the same kernels: OpenBLAS reads the
 // variable only when it loads, so the program starts itself again with it set.

@@ -1,3 +1,4 @@
+import Foundation
 import TensorCore
 import XCTest
 
@@ -33,6 +34,24 @@ final class NativeBLASKernelsTests: XCTestCase {
         XCTAssertNil(NativeBLASKernels.relaunchFamily(environment: [:], chosen: "Haswell", cpuFlags: zen3))
         // Nothing better to ask for: OpenBLAS's own choice stands.
         XCTAssertNil(NativeBLASKernels.relaunchFamily(environment: [:], chosen: "Prescott", cpuFlags: noAVX2))
+    }
+
+    // make asks Tools/openblas-coretype.sh, a program started by hand asks `family`: on this
+    // machine both must name the same kernels, or the two ways of running would round differently.
+    func testFamily_agreesWithTheMakefilesScriptOnThisMachine() throws {
+        try XCTSkipIf(!FileManager.default.fileExists(atPath: "/proc/cpuinfo"), "no /proc/cpuinfo here")
+        let script = Process()
+        script.executableURL = URL(fileURLWithPath: "/bin/sh")
+        script.arguments = ["\(courseRoot)/Tools/openblas-coretype.sh"]
+        let output = Pipe()
+        script.standardOutput = output
+        try script.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        script.waitUntilExit()
+        XCTAssertEqual(script.terminationStatus, 0)
+        let fromScript = printed.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(NativeBLASKernels.family(cpuFlags: NativeBLASKernels.cpuFlags()) ?? "", fromScript,
+                       "Tools/openblas-coretype.sh and NativeBLASKernels.family disagree on this processor")
     }
 
     func testCPUFlags_readsThisMachinesFlags() throws {
