@@ -153,7 +153,7 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: speed),
         .testTarget(name: "LibraryTests", dependencies: ["CourseTesting", "TensorCore", "CourseData", "Gnuplot", "Training", "Grading", "WalkthroughSupport",
-                                                        "Word2VecKernels", "LanguageModelKernels"]),
+                                                        "Word2VecKernels", "LanguageModelKernels", "LSTMKernels"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -8,7 +8,11 @@
 //   2. training throughput (forward + backward, no optimiser step) for B = 64 with IMDB-like
 //      lengths, for (a) nn.LSTM(100, 256) and (b) nn.LSTM(50, 128, bidirectional=True):
 //      real tokens per second, GFLOP/s and the share of the sgemm ceiling, in 5 rounds that each
-//      time the ceiling, the layer and (with --torch) PyTorch back to back; medians of the rounds;
+//      time the ceiling, the layer and (with --torch) PyTorch back to back; medians of the rounds.
+//      The batches are bucketed as training makes them (CourseData's BucketedBatcher) and as
+//      PyTorch is given them: the lengths of all batches sorted, cut into batches of 64, each
+//      padded to its own longest; (a) is also timed on the batches as drawn (lengths mixed, each
+//      batch padded to its longest), for information;
 //   3. the verdict, in ratios only: each share of the ceiling against its target and against an
 //      earlier run's share (Benchmarks/lstm-baseline.json; `make bench ARGS=--save-baseline`
 //      rewrites it from this run: do that on a quiet machine), and, with `--torch PYTHON`, each
@@ -34,7 +38,7 @@ import TensorCore
 // The kernels make would choose, when started by hand (NativeBLASKernels says why).
 NativeBLASKernels.relaunchIfNeeded()
 let quick = CommandLine.arguments.contains("--quick")
-/// `--only a`, `--only a2` or `--only b`: one configuration (for profiling).
+/// `--only a`, `--only a0`, `--only a2` or `--only b`: one configuration (for profiling).
 let only: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap { i in
     i + 1 < CommandLine.arguments.count ? CommandLine.arguments[i + 1] : nil
 }
@@ -162,10 +166,15 @@ struct Batch {
     var tokens: Int { lengths.reduce(0, +) }
 }
 
-func makeBatches(count: Int, batchSize: Int, inputSize: Int, hiddenSize: Int, directions: Int, seed: UInt64) -> [Batch] {
+/// `count` batches of `batchSize` IMDB-like lengths; `bucketed`: all lengths drawn first, sorted
+/// (longest first) and cut into batches, as Tools/bench/torch_lstm.py buckets them for PyTorch.
+func makeBatches(count: Int, batchSize: Int, inputSize: Int, hiddenSize: Int, directions: Int, bucketed: Bool,
+                 seed: UInt64) -> [Batch] {
     var rng = SeededRNG(seed: seed)
-    return (0..<count).map { _ in
-        let lengths = imdbLengths(count: batchSize, maxLength: 400, rng: &rng)
+    let drawn = imdbLengths(count: count * batchSize, maxLength: 400, rng: &rng)
+    let all = bucketed ? drawn.sorted(by: >) : drawn
+    return (0..<count).map { i in
+        let lengths = Array(all[(i * batchSize)..<((i + 1) * batchSize)])
         let t = lengths.max() ?? 1
         return Batch(x: .uniform([t, batchSize, inputSize], low: -1, high: 1, rng: &rng), lengths: lengths,
                      dOutput: .uniform([t, batchSize, directions * hiddenSize], low: -0.01, high: 0.01, rng: &rng),
@@ -237,13 +246,14 @@ func torchTokensPerSecond(inputSize e: Int, hiddenSize h: Int, bidirectional: Bo
 let rounds = quick ? 1 : 5
 
 func measure(_ name: String, inputSize e: Int, hiddenSize h: Int, bidirectional: Bool, shards: Int = 1,
-             withTorch: Bool = true) -> Result {
+             bucketed: Bool = true, withTorch: Bool = true) -> Result {
     var rng = SeededRNG(seed: 42)
     var model = LSTM<Float>(inputSize: e, hiddenSize: h, numLayers: 1, bidirectional: bidirectional, rng: &rng)
     model.kernel = .fast
     model.batchShards = shards
     let d = bidirectional ? 2 : 1
-    let batches = makeBatches(count: quick ? 2 : 6, batchSize: 64, inputSize: e, hiddenSize: h, directions: d, seed: 7)
+    let batches = makeBatches(count: quick ? 2 : 6, batchSize: 64, inputSize: e, hiddenSize: h, directions: d,
+                              bucketed: bucketed, seed: 7)
     let tokens = batches.reduce(0) { $0 + $1.tokens }
     let padded = batches.reduce(0) { $0 + $1.x.shape[0] * 64 }
     let flopsPerToken = 24.0 * Double(h) * Double(e + h) * Double(d)
@@ -275,13 +285,14 @@ func measure(_ name: String, inputSize e: Int, hiddenSize h: Int, bidirectional:
     func range(_ v: [Double], _ scale: Double, _ format: String) -> String {
         v.count < 2 ? "" : " (rounds: " + String(format: format, scale * (v.min() ?? 0)) + "-" + String(format: format, scale * (v.max() ?? 0)) + ")"
     }
-    print(String(format: "   %@\n      %d batches of 64, mean length %.1f (padded to %.1f); ",
-                 name, batches.count, meanLength, Double(padded) / Double(64 * batches.count)) + (rounds == 1 ? "1 round:" : "\(rounds) rounds, medians:"))
+    print(String(format: "   %@\n      %d batches of 64%@, mean length %.1f (padded to %.1f); ",
+                 name, batches.count, bucketed ? " bucketed by length" : " as drawn", meanLength,
+                 Double(padded) / Double(64 * batches.count)) + (rounds == 1 ? "1 round:" : "\(rounds) rounds, medians:"))
     print(String(format: "      %8.0f real tokens/s   %6.1f GFLOP/s   %4.1f%% of the sgemm ceiling timed in the same round",
                  tokensPerSecond, gflops, 100 * median(shares)) + range(shares, 100, "%.1f%%"))
     print(String(format: "      %8.0f real tokens per CPU-second", median(perCPUSecond)))
     if !overTorch.isEmpty {
-        print(String(format: "      %8.0f real tokens/s PyTorch %@ nn.LSTM (%d threads, the same lengths bucketed into batches)",
+        print(String(format: "      %8.0f real tokens/s PyTorch %@ nn.LSTM (%d threads, the same batches)",
                      tokensPerSecond / median(overTorch), torchVersion, cores))
         print(String(format: "      ours / PyTorch: %.2fx", median(overTorch)) + range(overTorch, 1, "%.2fx"))
     }
@@ -297,6 +308,10 @@ let none = Result(tokensPerSecond: 0, gflops: 0, tokensPerCPUSecond: 0)
 let a = only == nil || only == "a"
     ? measure("(a) nn.LSTM(100, 256): the batch split in 2 groups on two threads, OpenBLAS 1 thread each (the default)",
               inputSize: 100, hiddenSize: 256, bidirectional: false, shards: 2) : none
+if only == nil || only == "a0" {
+    _ = measure("(a) nn.LSTM(100, 256) on the batches as drawn (information: PyTorch has no packed-batch figure to compare)",
+                inputSize: 100, hiddenSize: 256, bidirectional: false, shards: 2, bucketed: false, withTorch: false)
+}
 let a2 = only == nil || only == "a2"
     ? measure("(a) the same with batchShards = 1: the whole batch, OpenBLAS \(Parallel.blasThreads) threads inside each product",
               inputSize: 100, hiddenSize: 256, bidirectional: false, shards: 1, withTorch: false) : none

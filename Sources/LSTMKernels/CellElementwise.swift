@@ -142,3 +142,21 @@ private func cellBackwardFloat(gates: UnsafePointer<Float>, tanhC: UnsafePointer
     cellBackwardScalar(gates: gates, tanhC: tanhC, cPrev: cPrev, dhAbove: dhAbove, dhCarry: dhCarry, dcCarry: dcCarry,
                        dGates: dGates, hiddenSize: hs, units: vectorEnd..<hs)
 }
+
+/// row[u] += bias[u] for u < count: a step's gate rows get b_ih + b_hh (eight lanes at a time
+/// for Float, as the cell's loops).
+@inline(__always)
+func addRow<T: TensorScalar>(_ bias: UnsafePointer<T>, to row: UnsafeMutablePointer<T>, count: Int) {
+    var u = 0
+    if T.self == Float.self {
+        let (b, r) = (floats(bias), floats(row))
+        while u + 8 <= count {
+            store8(load8(r, u) + load8(b, u), r, u)
+            u += 8
+        }
+    }
+    while u < count {
+        row[u] += bias[u]
+        u += 1
+    }
+}

@@ -54,6 +54,16 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
     @_specialize(where T == Double)
     public func forward(_ x: Tensor<T>, lengths: [Int], initial: (h: Tensor<T>, c: Tensor<T>)? = nil)
         -> (output: Tensor<T>, final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
+        let r = forwardPacked(x, lengths: lengths, initial: initial)
+        return (r.cache.packing.scatter(r.cache.h), r.final, r.cache)
+    }
+
+    /// forward, with the output left packed in cache.h [N, H]: a bidirectional stack scatters
+    /// both directions straight into the halves of its [T, B, 2H] output.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func forwardPacked(_ x: Tensor<T>, lengths: [Int], initial: (h: Tensor<T>, c: Tensor<T>)?)
+        -> (final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
         precondition(x.rank == 3 && x.shape[2] == inputSize,
                      "FusedLSTMLayer.forward: x must be [T, B, \(inputSize)], got \(x.shape)")
         precondition(lengths.count == x.shape[1],
@@ -68,17 +78,12 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
         let h0 = initial.map { packing.sortRows($0.h) } ?? Tensor<T>(shape: [batch, hs])
         let c0 = initial.map { packing.sortRows($0.c) } ?? Tensor<T>(shape: [batch, hs])
         let packedX = packing.gather(x)                                     // [N, E]
-        // Every row of gates starts as b_ih + b_hh, and X W_ihᵀ for all steps at once is added in
-        // one GEMM: the time loop below then only adds h W_hhᵀ, with no extra pass for the bias.
+        // X W_ihᵀ for all steps at once in one GEMM; the time loop adds b_ih + b_hh to a step's
+        // rows just before its h W_hhᵀ, while they are in cache. (The sums are the same numbers
+        // as bias + X W_ihᵀ: each element gets one addition either way.)
         let bias = weights.biasIH + weights.biasHH
         var gates = Tensor<T>.uninitialized([n, g4])
-        gates.scalars.withUnsafeMutableBufferPointer { gBuf in
-            bias.scalars.withUnsafeBufferPointer { biasBuf in
-                guard let gp = gBuf.baseAddress, let bp = biasBuf.baseAddress else { return }
-                for r in 0..<n { (gp + r * g4).update(from: bp, count: g4) }
-            }
-        }
-        gemm(packedX, weights.weightIH, transposeB: true, into: &gates, beta: 1)  // [N, 4H]
+        gemm(packedX, weights.weightIH, transposeB: true, into: &gates, beta: 0)  // [N, 4H]
         // Every element of these is written below before it is read: no need to zero them.
         var c = Tensor<T>.uninitialized([n, hs])
         var tanhC = Tensor<T>.uninitialized([n, hs])
@@ -92,10 +97,11 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
         h0.scalars.withUnsafeBufferPointer { h0Buf in
         c0.scalars.withUnsafeBufferPointer { c0Buf in
         weightHHT.scalars.withUnsafeBufferPointer { wBuf in
+        bias.scalars.withUnsafeBufferPointer { biasBuf in
             // n > 0 (every length ≥ 1), so none of these is nil.
             guard let gp = gBuf.baseAddress, let cp = cBuf.baseAddress, let tcp = tcBuf.baseAddress,
                   let hp = hBuf.baseAddress, let h0 = h0Buf.baseAddress, let c0 = c0Buf.baseAddress,
-                  let w = wBuf.baseAddress, hs > 0 else { return }
+                  let w = wBuf.baseAddress, let bp = biasBuf.baseAddress, hs > 0 else { return }
             for k in 0..<packing.steps {
                 let b = packing.batchSizes[k], row = packing.offsets[k]
                 // The running sequences are a prefix of those that ran at step k - 1, so their
@@ -103,6 +109,7 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
                 let hPrev = k == 0 ? h0 : UnsafePointer(hp + packing.offsets[k - 1] * hs)
                 let cPrev = k == 0 ? c0 : UnsafePointer(cp + packing.offsets[k - 1] * hs)
                 let g = gp + row * g4
+                for j in 0..<b { addRow(bp, to: g + j * g4, count: g4) }
                 stepProduct(m: b, n: g4, k: hs, a: hPrev, lda: hs, b: w, ldb: g4, beta: 1, c: g, ldc: g4)
                 for j in 0..<b {
                     let gj = g + j * g4
@@ -114,7 +121,7 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
                                 hiddenSize: hs)
                 }
             }
-        }}}}}}}
+        }}}}}}}}
 
         // Each sequence's final state sits in the packed row of its own last real step.
         var finalH = Tensor<T>(shape: [batch, hs]), finalC = Tensor<T>(shape: [batch, hs])
@@ -126,7 +133,7 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
             }
         }
         let cache = Cache(packing: packing, x: packedX, gates: gates, c: c, tanhC: tanhC, h: h, initialH: h0, initialC: c0)
-        return (packing.scatter(h), (finalH, finalC), cache)
+        return ((finalH, finalC), cache)
     }
 
     /// dOutput = ∂L/∂output [T, B, H] (padded steps ignored), dFinal = ∂L/∂(final h, final c)
@@ -136,16 +143,28 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
     @_specialize(where T == Double)
     public func backward(dOutput: Tensor<T>, dFinal: (h: Tensor<T>, c: Tensor<T>)?, cache: Cache)
         -> (dx: Tensor<T>, dInitial: (h: Tensor<T>, c: Tensor<T>), grads: LSTMWeights<T>) {
+        precondition(dOutput.shape == [cache.packing.timeSteps, cache.packing.batchSize, hiddenSize],
+                     "FusedLSTMLayer.backward: dOutput must be [\(cache.packing.timeSteps), \(cache.packing.batchSize), \(hiddenSize)] like the output, got \(dOutput.shape)")
+        return backward(dOutput: dOutput, columns: 0..<hiddenSize, dFinal: dFinal, cache: cache)
+    }
+
+    /// backward, with this layer's dOutput in columns `columns` of the last axis of dOutput
+    /// [T, B, F]: a bidirectional stack's direction d reads its half of ∂L/∂[T, B, 2H] in place.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func backward(dOutput: Tensor<T>, columns: Range<Int>, dFinal: (h: Tensor<T>, c: Tensor<T>)?, cache: Cache)
+        -> (dx: Tensor<T>, dInitial: (h: Tensor<T>, c: Tensor<T>), grads: LSTMWeights<T>) {
         let packing = cache.packing
         let (n, batch, hs) = (packing.realTokens, packing.batchSize, hiddenSize)
-        precondition(dOutput.shape == [packing.timeSteps, batch, hs],
-                     "FusedLSTMLayer.backward: dOutput must be [\(packing.timeSteps), \(batch), \(hs)] like the output, got \(dOutput.shape)")
+        precondition(columns.count == hs && dOutput.rank == 3 && dOutput.shape[0] == packing.timeSteps && dOutput.shape[1] == batch
+                        && columns.upperBound <= dOutput.shape[2],
+                     "FusedLSTMLayer.backward: columns \(columns) of dOutput \(dOutput.shape) are not [\(packing.timeSteps), \(batch), \(hs)]")
         if let dFinal {
             precondition(dFinal.h.shape == [batch, hs] && dFinal.c.shape == [batch, hs],
                          "FusedLSTMLayer.backward: dFinal h and c must be [\(batch), \(hs)], got \(dFinal.h.shape) and \(dFinal.c.shape)")
         }
         let g4 = 4 * hs
-        var dh = packing.gather(dOutput)                   // [N, H] what reaches each h_k from above
+        var dh = packing.gather(dOutput, columns: columns) // [N, H] what reaches each h_k from above
         var dcCarry = Tensor<T>(shape: [batch, hs])        // sorted rows
         if let dFinal {
             // The final state is h and c at each sequence's own last step: its gradient joins there.

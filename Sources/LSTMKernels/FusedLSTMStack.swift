@@ -109,12 +109,21 @@ public struct FusedLSTMStack<T: TensorScalar>: Sendable {
         var input = x
         var finalH: [Tensor<T>] = [], finalC: [Tensor<T>] = []
         var caches: [[FusedLSTMLayer<T>.Cache]] = [], masks: [Tensor<T>?] = []
+        let (t, b, hs) = (x.shape[0], x.shape[1], hiddenSize)
         for (l, layer) in layers.enumerated() {
             let layerInput = input
-            let results = Parallel.map(layer.count) { d in
-                layer[d].forward(layerInput, lengths: lengths, initial: initial.map { stateRow($0, l * layer.count + d) })
+            // Each direction scatters its packed h straight into its half of the output [T, B, D·H],
+            // on its own thread; the padded positions, the same for both, are zeroed after.
+            let width = layer.count * hs
+            var output = Tensor<T>.uninitialized([t, b, width])
+            let results = output.withUnsafeMutableBufferPointer { outputBuf in
+                Parallel.map(layer.count) { d in
+                    let r = layer[d].forwardPacked(layerInput, lengths: lengths, initial: initial.map { stateRow($0, l * layer.count + d) })
+                    r.cache.packing.scatter(r.cache.h, into: outputBuf.baseAddress, width: width, column: d * hs)
+                    return r
+                }
             }
-            var output = results.count == 1 ? results[0].output : concatenateLastAxis(results.map(\.output))
+            output.withUnsafeMutableBufferPointer { results[0].cache.packing.zeroPadding($0.baseAddress, width: width) }
             finalH += results.map(\.final.h)
             finalC += results.map(\.final.c)
             caches.append(results.map(\.cache))
@@ -141,11 +150,11 @@ public struct FusedLSTMStack<T: TensorScalar>: Sendable {
         for l in stride(from: numLayers - 1, through: 0, by: -1) {
             let layer = layers[l]
             let dOut = cache.masks[l].map { dUpper * $0 } ?? dUpper
+            let hs = hiddenSize
             let results = Parallel.map(layer.count) { d in
-                // Each direction copies out its own half of dOut, on its own thread.
-                let part = layer.count == 1 ? dOut : lastAxisPart(dOut, part: d, of: layer.count)
-                return layer[d].backward(dOutput: part, dFinal: dFinal.map { stateRow($0, l * layer.count + d) },
-                                         cache: cache.layers[l][d])
+                // Each direction reads its own half of dOut in place, on its own thread.
+                layer[d].backward(dOutput: dOut, columns: (d * hs)..<((d + 1) * hs),
+                                  dFinal: dFinal.map { stateRow($0, l * layer.count + d) }, cache: cache.layers[l][d])
             }
             grads[l] = results.map(\.grads)
             dInitialH[l] = results.map(\.dInitial.h)

@@ -52,16 +52,23 @@ public struct PackedSequences: Sendable, Equatable {
 
     /// x [T, B, F] -> packed [N, F].
     public func gather<T: TensorScalar>(_ x: Tensor<T>) -> Tensor<T> {
-        precondition(x.rank == 3 && x.shape[0] == timeSteps && x.shape[1] == batchSize,
-                     "PackedSequences.gather: expected [\(timeSteps), \(batchSize), F], got \(x.shape)")
-        let f = x.shape[2]
+        gather(x, columns: 0..<(x.rank == 3 ? x.shape[2] : 0))
+    }
+
+    /// Columns `columns` of the last axis of x [T, B, F] -> packed [N, columns.count]: one
+    /// direction's half of a bidirectional layer's [T, B, 2H], without copying the half out first.
+    public func gather<T: TensorScalar>(_ x: Tensor<T>, columns: Range<Int>) -> Tensor<T> {
+        precondition(x.rank == 3 && x.shape[0] == timeSteps && x.shape[1] == batchSize && columns.upperBound <= x.shape[2],
+                     "PackedSequences.gather: expected [\(timeSteps), \(batchSize), F] with F >= \(columns.upperBound), got \(x.shape)")
+        let (width, f) = (x.shape[2], columns.count)
         var packed = Tensor<T>.uninitialized([realTokens, f])
         x.withUnsafeBufferPointer { src in
             packed.withUnsafeMutableBufferPointer { dst in
-                guard let from = src.baseAddress, let to = dst.baseAddress else { return }
+                guard let start = src.baseAddress, let to = dst.baseAddress else { return }
+                let from = start + columns.lowerBound
                 for k in 0..<steps {
                     for j in 0..<batchSizes[k] {
-                        (to + (offsets[k] + j) * f).update(from: from + (position(step: k, sequence: j) * batchSize + order[j]) * f,
+                        (to + (offsets[k] + j) * f).update(from: from + (position(step: k, sequence: j) * batchSize + order[j]) * width,
                                                            count: f)
                     }
                 }
@@ -75,19 +82,40 @@ public struct PackedSequences: Sendable, Equatable {
         precondition(packed.rank == 2 && packed.shape[0] == realTokens,
                      "PackedSequences.scatter: expected [\(realTokens), F], got \(packed.shape)")
         let f = packed.shape[1]
-        var x = Tensor<T>(shape: [timeSteps, batchSize, f])
+        var x = Tensor<T>.uninitialized([timeSteps, batchSize, f])   // real positions below, padded ones after
+        x.withUnsafeMutableBufferPointer { dst in
+            scatter(packed, into: dst.baseAddress, width: f, column: 0)
+            zeroPadding(dst.baseAddress, width: f)
+        }
+        return x
+    }
+
+    /// Writes packed [N, F] into columns column ..< column + F of the real positions of the
+    /// [T, B, width] tensor whose memory starts at `to` (nil: empty, nothing to write); padded
+    /// positions are left alone. Two directions may write their halves of one tensor at once.
+    func scatter<T: TensorScalar>(_ packed: Tensor<T>, into to: UnsafeMutablePointer<T>?, width: Int, column: Int) {
+        let f = packed.shape[1]
+        precondition(packed.rank == 2 && packed.shape[0] == realTokens && column + f <= width,
+                     "PackedSequences.scatter: packed \(packed.shape) does not fit columns \(column)..<\(column + f) of \(width)")
         packed.withUnsafeBufferPointer { src in
-            x.withUnsafeMutableBufferPointer { dst in
-                guard let from = src.baseAddress, let to = dst.baseAddress else { return }
-                for k in 0..<steps {
-                    for j in 0..<batchSizes[k] {
-                        (to + (position(step: k, sequence: j) * batchSize + order[j]) * f).update(from: from + (offsets[k] + j) * f,
-                                                                                                  count: f)
-                    }
+            guard let from = src.baseAddress, let to else { return }
+            for k in 0..<steps {
+                for j in 0..<batchSizes[k] {
+                    (to + (position(step: k, sequence: j) * batchSize + order[j]) * width + column)
+                        .update(from: from + (offsets[k] + j) * f, count: f)
                 }
             }
         }
-        return x
+    }
+
+    /// Zeroes the padded positions (t >= L_b) of the [T, B, width] tensor at `to`.
+    func zeroPadding<T: TensorScalar>(_ to: UnsafeMutablePointer<T>?, width: Int) {
+        guard let to, width > 0 else { return }
+        for t in 0..<timeSteps {
+            for b in 0..<batchSize where t >= lengths[b] {
+                (to + (t * batchSize + b) * width).update(repeating: 0, count: width)
+            }
+        }
     }
 
     /// [B, F] in batch order -> [B, F] in sorted order.
