@@ -59,16 +59,19 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
     }
 
     /// forward, with the output left packed in cache.h [N, H]: a bidirectional stack scatters
-    /// both directions straight into the halves of its [T, B, 2H] output.
+    /// both directions straight into the halves of its [T, B, 2H] output. With `group`, x is a
+    /// larger batch [T, group.batch, E] and this layer runs on its columns group.members (in
+    /// the order of `lengths`, `initial` and the results), read in place.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func forwardPacked(_ x: Tensor<T>, lengths: [Int], initial: (h: Tensor<T>, c: Tensor<T>)?)
-        -> (final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
+    func forwardPacked(_ x: Tensor<T>, lengths: [Int], within group: (members: [Int], batch: Int)? = nil,
+                       initial: (h: Tensor<T>, c: Tensor<T>)?) -> (final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
         precondition(x.rank == 3 && x.shape[2] == inputSize,
                      "FusedLSTMLayer.forward: x must be [T, B, \(inputSize)], got \(x.shape)")
-        precondition(lengths.count == x.shape[1],
+        precondition((group?.batch ?? lengths.count) == x.shape[1],
                      "FusedLSTMLayer.forward: \(lengths.count) lengths for a batch of \(x.shape[1]) (x \(x.shape))")
-        let packing = PackedSequences(lengths: lengths, timeSteps: x.shape[0], reverse: reverse)
+        let ownPacking = PackedSequences(lengths: lengths, timeSteps: x.shape[0], reverse: reverse)
+        let packing = group.map { ownPacking.within($0.members, ofBatch: $0.batch) } ?? ownPacking
         let (n, batch, hs) = (packing.realTokens, packing.batchSize, hiddenSize)
         if let initial {
             precondition(initial.h.shape == [batch, hs] && initial.c.shape == [batch, hs],
@@ -143,28 +146,28 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
     @_specialize(where T == Double)
     public func backward(dOutput: Tensor<T>, dFinal: (h: Tensor<T>, c: Tensor<T>)?, cache: Cache)
         -> (dx: Tensor<T>, dInitial: (h: Tensor<T>, c: Tensor<T>), grads: LSTMWeights<T>) {
-        precondition(dOutput.shape == [cache.packing.timeSteps, cache.packing.batchSize, hiddenSize],
-                     "FusedLSTMLayer.backward: dOutput must be [\(cache.packing.timeSteps), \(cache.packing.batchSize), \(hiddenSize)] like the output, got \(dOutput.shape)")
-        return backward(dOutput: dOutput, columns: 0..<hiddenSize, dFinal: dFinal, cache: cache)
+        let packing = cache.packing.local
+        precondition(dOutput.shape == [packing.timeSteps, packing.batchSize, hiddenSize],
+                     "FusedLSTMLayer.backward: dOutput must be [\(packing.timeSteps), \(packing.batchSize), \(hiddenSize)] like the output, got \(dOutput.shape)")
+        let r = backwardPacked(dh: packing.gather(dOutput), dFinal: dFinal, cache: cache)
+        return (packing.scatter(r.dx), r.dInitial, r.grads)
     }
 
-    /// backward, with this layer's dOutput in columns `columns` of the last axis of dOutput
-    /// [T, B, F]: a bidirectional stack's direction d reads its half of ∂L/∂[T, B, 2H] in place.
+    /// backward from dh = ∂L/∂h already packed [N, H] (the caller gathers it from wherever the
+    /// output went), to dx left packed [N, E] (the caller scatters it).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func backward(dOutput: Tensor<T>, columns: Range<Int>, dFinal: (h: Tensor<T>, c: Tensor<T>)?, cache: Cache)
+    func backwardPacked(dh dhAbove: Tensor<T>, dFinal: (h: Tensor<T>, c: Tensor<T>)?, cache: Cache)
         -> (dx: Tensor<T>, dInitial: (h: Tensor<T>, c: Tensor<T>), grads: LSTMWeights<T>) {
         let packing = cache.packing
         let (n, batch, hs) = (packing.realTokens, packing.batchSize, hiddenSize)
-        precondition(columns.count == hs && dOutput.rank == 3 && dOutput.shape[0] == packing.timeSteps && dOutput.shape[1] == batch
-                        && columns.upperBound <= dOutput.shape[2],
-                     "FusedLSTMLayer.backward: columns \(columns) of dOutput \(dOutput.shape) are not [\(packing.timeSteps), \(batch), \(hs)]")
+        precondition(dhAbove.shape == [n, hs], "FusedLSTMLayer.backward: packed dh must be [\(n), \(hs)], got \(dhAbove.shape)")
         if let dFinal {
             precondition(dFinal.h.shape == [batch, hs] && dFinal.c.shape == [batch, hs],
                          "FusedLSTMLayer.backward: dFinal h and c must be [\(batch), \(hs)], got \(dFinal.h.shape) and \(dFinal.c.shape)")
         }
         let g4 = 4 * hs
-        var dh = packing.gather(dOutput, columns: columns) // [N, H] what reaches each h_k from above
+        var dh = dhAbove                                   // [N, H] what reaches each h_k from above
         var dcCarry = Tensor<T>(shape: [batch, hs])        // sorted rows
         if let dFinal {
             // The final state is h and c at each sequence's own last step: its gradient joins there.
@@ -231,7 +234,7 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
         let dWeightIH = dWeights.columns(0..<e)                      // [4H, E]
         let dWeightHH = dWeights.columns(e..<eh)                     // [4H, H]
         let dBias = dGates.sumRows()                                 // [4H]
-        let dx = packing.scatter(matmul(dGates, weights.weightIH))   // [N, 4H]·[4H, E] -> [T, B, E]
+        let dx = matmul(dGates, weights.weightIH)                    // [N, 4H]·[4H, E] -> [N, E]
         let dInitial = (h: packing.unsortRows(dhCarry), c: packing.unsortRows(dcCarry))
         let grads = LSTMWeights(weightIH: dWeightIH, weightHH: dWeightHH, biasIH: dBias, biasHH: dBias)
         return (dx, dInitial, grads)

@@ -101,29 +101,41 @@ public struct FusedLSTMStack<T: TensorScalar>: Sendable {
         return backwardStack(dOutput: dOutput, dFinal: dFinal, cache: cache)
     }
 
+    /// One group's sequences (columns `members` of axis 1) of a batch of `batch` sequences.
+    typealias Group = (members: [Int], batch: Int)
+
     /// The whole batch at once: layer after layer, both directions of a layer on two threads.
+    /// With `group`, the stack runs on that group's sequences only (`lengths` and `initial` are
+    /// theirs, in member order): its first layer reads them from the whole batch's x in place,
+    /// and its last layer writes their output into the whole batch's [T, B, D·H] at `destination`
+    /// (and returns an empty output).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func forwardStack(_ x: Tensor<T>, lengths: [Int], initial: StackedState?, training: Bool, rng: inout SeededRNG)
+    func forwardStack(_ x: Tensor<T>, lengths: [Int], initial: StackedState?, training: Bool, rng: inout SeededRNG,
+                      group: Group? = nil, into destination: UnsafeMutablePointer<T>? = nil)
         -> (output: Tensor<T>, final: StackedState, cache: Cache) {
         var input = x
         var finalH: [Tensor<T>] = [], finalC: [Tensor<T>] = []
         var caches: [[FusedLSTMLayer<T>.Cache]] = [], masks: [Tensor<T>?] = []
-        let (t, b, hs) = (x.shape[0], x.shape[1], hiddenSize)
+        let (t, b, hs) = (x.shape[0], lengths.count, hiddenSize)
         for (l, layer) in layers.enumerated() {
             let layerInput = input
+            let (readGroup, writeGroup) = (l == 0 ? group : nil, l == layers.count - 1 ? group : nil)
             // Each direction scatters its packed h straight into its half of the output [T, B, D·H],
             // on its own thread; the padded positions, the same for both, are zeroed after.
             let width = layer.count * hs
-            var output = Tensor<T>.uninitialized([t, b, width])
+            var output = Tensor<T>.uninitialized(writeGroup == nil ? [t, b, width] : [0])
             let results = output.withUnsafeMutableBufferPointer { outputBuf in
-                Parallel.map(layer.count) { d in
-                    let r = layer[d].forwardPacked(layerInput, lengths: lengths, initial: initial.map { stateRow($0, l * layer.count + d) })
-                    r.cache.packing.scatter(r.cache.h, into: outputBuf.baseAddress, width: width, column: d * hs)
+                let to = writeGroup == nil ? outputBuf.baseAddress : destination
+                let results = Parallel.map(layer.count) { d in
+                    let r = layer[d].forwardPacked(layerInput, lengths: lengths, within: readGroup,
+                                                   initial: initial.map { stateRow($0, l * layer.count + d) })
+                    r.cache.packing.addressing(writeGroup).scatter(r.cache.h, into: to, width: width, column: d * hs)
                     return r
                 }
+                results[0].cache.packing.addressing(writeGroup).zeroPadding(to, width: width)
+                return results
             }
-            output.withUnsafeMutableBufferPointer { results[0].cache.packing.zeroPadding($0.baseAddress, width: width) }
             finalH += results.map(\.final.h)
             finalC += results.map(\.final.c)
             caches.append(results.map(\.cache))
@@ -136,34 +148,48 @@ public struct FusedLSTMStack<T: TensorScalar>: Sendable {
             }
             input = output
         }
-        let cache = Cache(layers: caches, masks: masks, shards: [], shardBatches: [], timeSteps: x.shape[0], batchSize: x.shape[1])
+        let cache = Cache(layers: caches, masks: masks, shards: [], shardBatches: [], timeSteps: t, batchSize: b)
         return (input, (stack(finalH), stack(finalC)), cache)
     }
 
+    /// backward for forwardStack's cache. With `group`, dOutput is the whole batch's (read in
+    /// place at the group's columns), and the group's dx goes into the whole batch's [T, B, E]
+    /// at `destination` (an empty dx is returned).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func backwardStack(dOutput: Tensor<T>, dFinal: StackedState?, cache: Cache)
+    func backwardStack(dOutput: Tensor<T>, dFinal: StackedState?, cache: Cache, group: Group? = nil,
+                       into destination: UnsafeMutablePointer<T>? = nil)
         -> (dx: Tensor<T>, dInitial: StackedState, grads: [[LSTMWeights<T>]]) {
         var grads = [[LSTMWeights<T>]](repeating: [], count: numLayers)
         var dInitialH: [[Tensor<T>]] = .init(repeating: [], count: numLayers), dInitialC = dInitialH
         var dUpper = dOutput
+        let hs = hiddenSize
         for l in stride(from: numLayers - 1, through: 0, by: -1) {
             let layer = layers[l]
+            let (readGroup, writeGroup) = (l == numLayers - 1 ? group : nil, l == 0 ? group : nil)
             let dOut = cache.masks[l].map { dUpper * $0 } ?? dUpper
-            let hs = hiddenSize
             let results = Parallel.map(layer.count) { d in
                 // Each direction reads its own half of dOut in place, on its own thread.
-                layer[d].backward(dOutput: dOut, columns: (d * hs)..<((d + 1) * hs),
-                                  dFinal: dFinal.map { stateRow($0, l * layer.count + d) }, cache: cache.layers[l][d])
+                let layerCache = cache.layers[l][d]
+                let dh = layerCache.packing.addressing(readGroup).gather(dOut, columns: (d * hs)..<((d + 1) * hs))
+                return layer[d].backwardPacked(dh: dh, dFinal: dFinal.map { stateRow($0, l * layer.count + d) }, cache: layerCache)
             }
             grads[l] = results.map(\.grads)
             dInitialH[l] = results.map(\.dInitial.h)
             dInitialC[l] = results.map(\.dInitial.c)
-            // One thread for the sum too (see Parallel.withBLASThreads).
-            dUpper = Parallel.withBLASThreads(1) {
-                var dx = results[0].dx
-                for r in results.dropFirst() { dx += r.dx }
-                return dx
+            if let writeGroup {
+                // Groups run one-directional stacks: one dx, written into the group's columns.
+                let packing = cache.layers[l][0].packing.addressing(writeGroup)
+                packing.scatter(results[0].dx, into: destination, width: layer[0].inputSize, column: 0)
+                packing.zeroPadding(destination, width: layer[0].inputSize)
+                dUpper = Tensor<T>.uninitialized([0])
+            } else {
+                // One thread for the sum too (see Parallel.withBLASThreads).
+                dUpper = Parallel.withBLASThreads(1) {
+                    var dx = cache.layers[l][0].packing.local.scatter(results[0].dx)
+                    for d in 1..<results.count { dx += cache.layers[l][d].packing.local.scatter(results[d].dx) }
+                    return dx
+                }
             }
         }
         return (dUpper, (stack(dInitialH.flatMap { $0 }), stack(dInitialC.flatMap { $0 })), grads)
@@ -179,8 +205,8 @@ public struct FusedLSTMStack<T: TensorScalar>: Sendable {
         // Each group draws its dropout masks from its own generator, seeded from `rng`.
         let seeds = (0..<groups).map { _ in rng.next() }
         let (t, b, width, stateRows) = (x.shape[0], x.shape[1], directions * hiddenSize, numLayers * directions)
-        // Each group writes its own sequences' columns of the results, on its own thread; together
-        // the groups cover every column, so nothing needs zeroing first.
+        // Each group reads its own sequences' columns of x and writes those of the results, on its
+        // own thread; together the groups cover every column, so nothing needs zeroing first.
         var output = Tensor<T>.uninitialized([t, b, width])
         var h = Tensor<T>.uninitialized([stateRows, b, hiddenSize]), c = h
         let caches = output.withUnsafeMutableBufferPointer { outputBuf in
@@ -188,10 +214,9 @@ public struct FusedLSTMStack<T: TensorScalar>: Sendable {
                 c.withUnsafeMutableBufferPointer { cBuf in
                     Parallel.map(groups) { g in
                         var groupRNG = SeededRNG(seed: seeds[g])
-                        let r = forwardStack(selectBatch(x, members[g]), lengths: members[g].map { lengths[$0] },
+                        let r = forwardStack(x, lengths: members[g].map { lengths[$0] },
                                              initial: initial.map { (selectBatch($0.h, members[g]), selectBatch($0.c, members[g])) },
-                                             training: training, rng: &groupRNG)
-                        placeBatch(r.output, members[g], into: outputBuf.baseAddress, a: t, b: b, f: width)
+                                             training: training, rng: &groupRNG, group: (members[g], b), into: outputBuf.baseAddress)
                         placeBatch(r.final.h, members[g], into: hBuf.baseAddress, a: stateRows, b: b, f: hiddenSize)
                         placeBatch(r.final.c, members[g], into: cBuf.baseAddress, a: stateRows, b: b, f: hiddenSize)
                         return r.cache
@@ -210,17 +235,16 @@ public struct FusedLSTMStack<T: TensorScalar>: Sendable {
         -> (dx: Tensor<T>, dInitial: StackedState, grads: [[LSTMWeights<T>]]) {
         let members = cache.shardBatches
         let (t, b, stateRows) = (cache.timeSteps, cache.batchSize, numLayers * directions)
-        // As in forwardSharded: each group writes its own columns, together all of them.
+        // As in forwardSharded: each group reads and writes its own columns, together all of them.
         var dx = Tensor<T>.uninitialized([t, b, inputSize])
         var dh0 = Tensor<T>.uninitialized([stateRows, b, hiddenSize]), dc0 = dh0
         let groupGrads = dx.withUnsafeMutableBufferPointer { dxBuf in
             dh0.withUnsafeMutableBufferPointer { dhBuf in
                 dc0.withUnsafeMutableBufferPointer { dcBuf in
                     Parallel.map(members.count) { g in
-                        let r = backwardStack(dOutput: selectBatch(dOutput, members[g]),
+                        let r = backwardStack(dOutput: dOutput,
                                               dFinal: dFinal.map { (selectBatch($0.h, members[g]), selectBatch($0.c, members[g])) },
-                                              cache: cache.shards[g])
-                        placeBatch(r.dx, members[g], into: dxBuf.baseAddress, a: t, b: b, f: inputSize)
+                                              cache: cache.shards[g], group: (members[g], b), into: dxBuf.baseAddress)
                         placeBatch(r.dInitial.h, members[g], into: dhBuf.baseAddress, a: stateRows, b: b, f: hiddenSize)
                         placeBatch(r.dInitial.c, members[g], into: dcBuf.baseAddress, a: stateRows, b: b, f: hiddenSize)
                         return r.grads

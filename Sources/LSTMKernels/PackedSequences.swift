@@ -19,6 +19,11 @@ public struct PackedSequences: Sendable, Equatable {
     public let batchSizes: [Int]
     /// offsets[k] = first packed row of step k; offsets[steps] = N.
     public let offsets: [Int]
+    /// Where gather and scatter find sorted sequence j: column columnOf[j] of axis 1 of a
+    /// [T, addressedBatch, F] tensor. By default the batch's own tensors (columnOf = order);
+    /// `within(_:)` points them at one group's columns of a larger batch.
+    public private(set) var columnOf: [Int]
+    public private(set) var addressedBatch: Int
 
     public init(lengths: [Int], timeSteps: Int, reverse: Bool = false) {
         precondition(!lengths.isEmpty, "PackedSequences: empty batch (no lengths)")
@@ -36,6 +41,33 @@ public struct PackedSequences: Sendable, Equatable {
         var starts = [0]
         for size in sizes { starts.append(starts[starts.count - 1] + size) }
         offsets = starts
+        columnOf = order
+        addressedBatch = lengths.count
+    }
+
+    /// The same packing, reading and writing sequence i of this batch in column members[i] of
+    /// [T, batch, F] tensors: a group of sequences of a larger batch, on its own thread, reads its
+    /// input from and writes its output into the whole batch's tensors without copies of its own.
+    public func within(_ members: [Int], ofBatch batch: Int) -> PackedSequences {
+        precondition(members.count == batchSize && members.allSatisfy { (0..<batch).contains($0) },
+                     "PackedSequences.within: \(members.count) members in 0..<\(batch) for a batch of \(batchSize)")
+        var packing = self
+        packing.columnOf = order.map { members[$0] }
+        packing.addressedBatch = batch
+        return packing
+    }
+
+    /// within(group.members, ofBatch: group.batch), or `local` for nil.
+    func addressing(_ group: (members: [Int], batch: Int)?) -> PackedSequences {
+        group.map { within($0.members, ofBatch: $0.batch) } ?? local
+    }
+
+    /// The same packing on the batch's own tensors.
+    public var local: PackedSequences {
+        var packing = self
+        packing.columnOf = order
+        packing.addressedBatch = batchSize
+        return packing
     }
 
     /// The number of steps (the longest length).
@@ -58,8 +90,8 @@ public struct PackedSequences: Sendable, Equatable {
     /// Columns `columns` of the last axis of x [T, B, F] -> packed [N, columns.count]: one
     /// direction's half of a bidirectional layer's [T, B, 2H], without copying the half out first.
     public func gather<T: TensorScalar>(_ x: Tensor<T>, columns: Range<Int>) -> Tensor<T> {
-        precondition(x.rank == 3 && x.shape[0] == timeSteps && x.shape[1] == batchSize && columns.upperBound <= x.shape[2],
-                     "PackedSequences.gather: expected [\(timeSteps), \(batchSize), F] with F >= \(columns.upperBound), got \(x.shape)")
+        precondition(x.rank == 3 && x.shape[0] == timeSteps && x.shape[1] == addressedBatch && columns.upperBound <= x.shape[2],
+                     "PackedSequences.gather: expected [\(timeSteps), \(addressedBatch), F] with F >= \(columns.upperBound), got \(x.shape)")
         let (width, f) = (x.shape[2], columns.count)
         var packed = Tensor<T>.uninitialized([realTokens, f])
         x.withUnsafeBufferPointer { src in
@@ -68,7 +100,7 @@ public struct PackedSequences: Sendable, Equatable {
                 let from = start + columns.lowerBound
                 for k in 0..<steps {
                     for j in 0..<batchSizes[k] {
-                        (to + (offsets[k] + j) * f).update(from: from + (position(step: k, sequence: j) * batchSize + order[j]) * width,
+                        (to + (offsets[k] + j) * f).update(from: from + (position(step: k, sequence: j) * addressedBatch + columnOf[j]) * width,
                                                            count: f)
                     }
                 }
@@ -81,6 +113,7 @@ public struct PackedSequences: Sendable, Equatable {
     public func scatter<T: TensorScalar>(_ packed: Tensor<T>) -> Tensor<T> {
         precondition(packed.rank == 2 && packed.shape[0] == realTokens,
                      "PackedSequences.scatter: expected [\(realTokens), F], got \(packed.shape)")
+        precondition(addressedBatch == batchSize, "PackedSequences.scatter: a group's packing writes into the whole batch's tensor (scatter(_:into:width:column:))")
         let f = packed.shape[1]
         var x = Tensor<T>.uninitialized([timeSteps, batchSize, f])   // real positions below, padded ones after
         x.withUnsafeMutableBufferPointer { dst in
@@ -91,7 +124,7 @@ public struct PackedSequences: Sendable, Equatable {
     }
 
     /// Writes packed [N, F] into columns column ..< column + F of the real positions of the
-    /// [T, B, width] tensor whose memory starts at `to` (nil: empty, nothing to write); padded
+    /// [T, addressedBatch, width] tensor whose memory starts at `to` (nil: empty, nothing to write); padded
     /// positions are left alone. Two directions may write their halves of one tensor at once.
     func scatter<T: TensorScalar>(_ packed: Tensor<T>, into to: UnsafeMutablePointer<T>?, width: Int, column: Int) {
         let f = packed.shape[1]
@@ -101,19 +134,20 @@ public struct PackedSequences: Sendable, Equatable {
             guard let from = src.baseAddress, let to else { return }
             for k in 0..<steps {
                 for j in 0..<batchSizes[k] {
-                    (to + (position(step: k, sequence: j) * batchSize + order[j]) * width + column)
+                    (to + (position(step: k, sequence: j) * addressedBatch + columnOf[j]) * width + column)
                         .update(from: from + (offsets[k] + j) * f, count: f)
                 }
             }
         }
     }
 
-    /// Zeroes the padded positions (t >= L_b) of the [T, B, width] tensor at `to`.
+    /// Zeroes the padded positions (t >= L_b) of this batch's sequences in the
+    /// [T, addressedBatch, width] tensor at `to`.
     func zeroPadding<T: TensorScalar>(_ to: UnsafeMutablePointer<T>?, width: Int) {
         guard let to, width > 0 else { return }
         for t in 0..<timeSteps {
-            for b in 0..<batchSize where t >= lengths[b] {
-                (to + (t * batchSize + b) * width).update(repeating: 0, count: width)
+            for j in 0..<batchSize where t >= lengths[order[j]] {
+                (to + (t * addressedBatch + columnOf[j]) * width).update(repeating: 0, count: width)
             }
         }
     }

@@ -77,4 +77,43 @@ final class PackedSequencesTests: XCTestCase {
         padded.withUnsafeMutableBufferPointer { packing.zeroPadding($0.baseAddress, width: width) }
         XCTAssertEqual(round.scalars, padded.scalars)
     }
+
+    func testWithin_readsAndWritesTheGroupsColumnsOfTheWholeBatch() {
+        // The group: sequences 4, 1, 3 of a batch of 5, with lengths 3, 1, 2 (the lengths above).
+        let (members, batch) = ([4, 1, 3], 5)
+        var whole = Tensor<Double>(shape: [t, batch, width])
+        for i in 0..<t { for j in 0..<batch { for f in 0..<width { whole.scalars[(i * batch + j) * width + f] = Double(100 * i + 10 * j + f) } } }
+        for reverse in [false, true] {
+            let own = PackedSequences(lengths: lengths, timeSteps: t, reverse: reverse)
+            let packing = own.within(members, ofBatch: batch)
+            // Gathering from the whole batch = gathering from the group's own copy of its columns.
+            var groupCopy = Tensor<Double>(shape: [t, b, width])
+            for i in 0..<t {
+                for (g, column) in members.enumerated() {
+                    for f in 0..<width { groupCopy.scalars[(i * b + g) * width + f] = whole.scalars[(i * batch + column) * width + f] }
+                }
+            }
+            XCTAssertEqual(packing.gather(whole).scalars, own.gather(groupCopy).scalars, "reverse \(reverse): gather within")
+            XCTAssertEqual(packing.local, own, "local undoes within")
+            // Scattering into the whole batch writes the group's real positions (and zeroes its
+            // padded ones) and leaves the other sequences' columns alone.
+            var out = Tensor<Double>(shape: [t, batch, width], repeating: -1)
+            out.withUnsafeMutableBufferPointer {
+                packing.scatter(packing.gather(whole), into: $0.baseAddress, width: width, column: 0)
+                packing.zeroPadding($0.baseAddress, width: width)
+            }
+            for i in 0..<t {
+                for j in 0..<batch {
+                    let row = (i * batch + j) * width
+                    let expected: [Double]
+                    if let g = members.firstIndex(of: j) {
+                        expected = i < lengths[g] ? Array(whole.scalars[row..<(row + width)]) : [Double](repeating: 0, count: width)
+                    } else {
+                        expected = [Double](repeating: -1, count: width)
+                    }
+                    XCTAssertEqual(Array(out.scalars[row..<(row + width)]), expected, "reverse \(reverse): t \(i), sequence \(j)")
+                }
+            }
+        }
+    }
 }
