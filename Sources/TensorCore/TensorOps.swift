@@ -10,7 +10,8 @@ public func matmul<T>(_ a: Tensor<T>, transposeA: Bool = false, _ b: Tensor<T>, 
     let (m, ka) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
     let (kb, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
     precondition(ka == kb, "matmul: \(a.shape)\(transposeA ? "ᵀ" : "") x \(b.shape)\(transposeB ? "ᵀ" : ""): inner dimensions \(ka) and \(kb) differ")
-    var c = Tensor<T>(shape: [m, n])
+    // BLAS with beta = 0 writes every element of c without reading it: no need to zero it first.
+    var c = Tensor<T>.uninitialized([m, n])
     gemm(a, transposeA: transposeA, b, transposeB: transposeB, into: &c, beta: 0)
     return c
 }
@@ -24,7 +25,7 @@ public func gemm<T>(_ a: Tensor<T>, transposeA: Bool = false, _ b: Tensor<T>, tr
     precondition(c.shape == [m, n], "gemm: result should be [\(m), \(n)], got \(c.shape)")
     if m == 0 || n == 0 { return }
     if ka == 0 {  // BLAS rejects k = 0 with lda < 1; the product is empty, so only beta applies.
-        c.scale(by: beta)
+        if beta == 0 { c.fill(0) } else { c.scale(by: beta) }   // beta = 0 overwrites, as BLAS does
         return
     }
     a.withUnsafeBufferPointer { pa in
