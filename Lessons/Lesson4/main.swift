@@ -20,6 +20,7 @@ import WalkthroughSupport
 
 let started = Date()
 AllocatorTuning.keepFreedMemory()
+Parallel.useOneBLASThread()   // the model's own threads use the cores
 let walkthrough = WalkthroughOptions.fromCommandLine(lesson: 4)
 let output = OutputFolder(walkthrough.outputDirectory)
 

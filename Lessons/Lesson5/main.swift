@@ -25,6 +25,7 @@ import WalkthroughSupport
 
 setvbuf(stdout, nil, _IOLBF, 0)
 AllocatorTuning.keepFreedMemory()
+Parallel.useOneBLASThread()   // the model's own threads use the cores
 let started = Date()
 let environment = ProcessInfo.processInfo.environment
 let quick = (environment["QUICK"] ?? "") != "" && environment["QUICK"] != "0"

@@ -26,6 +26,17 @@ public enum Parallel {
         return String(cString: name)
     }
 
+    /// OpenBLAS single-threaded from here on, for programs whose heavy work runs in `map`s (the
+    /// two directions of a bidirectional LSTM, the batch groups of a one-directional one). The
+    /// products between two maps (pooling, the output layer) are small; made with two threads,
+    /// they leave OpenBLAS's idle thread spinning in sched_yield while the next map's two threads
+    /// run: three threads on two cores. In Lesson 5's training that was about 15% of the samples
+    /// (perf, in the scheduler), and the run took 10-13% longer than with one BLAS thread; the
+    /// numbers are the same (each element of a product is summed by one thread either way).
+    public static func useOneBLASThread() {
+        blasThreads = 1
+    }
+
     /// body() with OpenBLAS limited to `threads` threads, restored afterwards. For the BLAS calls
     /// between two `map`s: OpenBLAS's idle threads keep spinning (sched_yield) for a while after
     /// every multi-threaded call, and would take cores from the next `map`'s threads.

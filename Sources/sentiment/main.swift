@@ -229,4 +229,6 @@ NativeBLASKernels.relaunchIfNeeded()
 setvbuf(stdout, nil, _IOLBF, 0)
 // LSTM caches are large and freed every step; keep them in the heap (see AllocatorTuning).
 AllocatorTuning.keepFreedMemory()
+// The model's own threads use the cores (see Parallel.useOneBLASThread).
+Parallel.useOneBLASThread()
 Sentiment.main()
