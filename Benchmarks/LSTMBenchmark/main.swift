@@ -14,9 +14,10 @@
 //      padded to its own longest; (a) is also timed on the batches as drawn (lengths mixed, each
 //      batch padded to its longest), for information;
 //   3. the verdict, in ratios only: each share of the ceiling against its target and against an
-//      earlier run's share (Benchmarks/lstm-baseline.json; `make bench ARGS=--save-baseline`
-//      rewrites it from this run: do that on a quiet machine), and, with `--torch PYTHON`, each
-//      layer's tokens/s against PyTorch's nn.LSTM timed in the same rounds on the same lengths
+//      earlier run's share on the same processor model (Benchmarks/lstm-baseline.json; `make
+//      bench ARGS=--save-baseline` writes this processor's entry from this run: do that on a
+//      quiet machine), and, with `--torch PYTHON`, each
+//      layer's tokens/s against PyTorch's nn.LSTM timed in the same rounds on the same batches
 //      (Tools/bench/torch_lstm.py; `make bench` passes the repository's .venv when it has torch).
 //
 // FLOPs count real (unpadded) tokens only: per token and direction the six matrix products
@@ -326,7 +327,7 @@ let b = only == nil || only == "b"
 // on a slower machine the ceiling is lower too. Each ratio is the median over rounds that time
 // both of its sides seconds apart (see `rounds`).
 
-/// Earlier runs' shares of the ceiling, per configuration: Benchmarks/lstm-baseline.json.
+/// An earlier run's shares of the ceiling, per configuration.
 struct Baseline: Codable {
     /// Where and how the shares were measured.
     var measured: String
@@ -334,13 +335,29 @@ struct Baseline: Codable {
     var shareOfCeiling: [String: Double]
 }
 
+/// Benchmarks/lstm-baseline.json: one baseline per processor model, since the share of the
+/// ceiling a layer can reach depends on the processor (Lesson 4's appendix: the per-step products
+/// reach two thirds of the ceiling on one, more on another).
+struct Baselines: Codable {
+    var byProcessor: [String: Baseline]
+}
+
+/// The processor's model name, as /proc/cpuinfo gives it ("unknown" elsewhere).
+let processor: String = {
+    let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let line = text.split(separator: "\n").first { $0.hasPrefix("model name") }
+    return line?.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+}()
+
 let baselinePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("lstm-baseline.json").path
-let earlier: Baseline? = FileManager.default.contents(atPath: baselinePath).flatMap { try? JSONDecoder().decode(Baseline.self, from: $0) }
+let baselines = FileManager.default.contents(atPath: baselinePath).flatMap { try? JSONDecoder().decode(Baselines.self, from: $0) }
+    ?? Baselines(byProcessor: [:])
+let earlier: Baseline? = baselines.byProcessor[processor]
 /// The share of the ceiling each layer should reach: nn.LSTM(100, 256)'s products are large
 /// enough for 70%; the BiLSTM's H = 128 steps are half as wide.
 let targetShare = ["a": 0.7, "b": 0.5]
-/// How many times PyTorch's tokens/s each layer should reach, on the same lengths and cores.
+/// How many times PyTorch's tokens/s each layer should reach, on the same batches and cores.
 let targetOverTorch = 1.5
 
 let bestA = a.share >= a2.share ? a : a2
@@ -353,7 +370,8 @@ let judged: [(key: String, name: String, share: Double, overTorch: Double?)] = [
 print("\n3. Ratios (the verdict; the tokens/s above are information: they depend on the machine)")
 print("   targets: at least " + judged.map { "\(Int((targetShare[$0.key] ?? 0) * 100))% of the sgemm ceiling for \($0.key)" }
     .joined(separator: ", ") + String(format: "; %.1fx PyTorch's tokens/s (with --torch)", targetOverTorch))
-print("   earlier: " + (earlier.map { "\($0.measured) (\(baselinePath))" } ?? "none (no \(baselinePath))"))
+print("   earlier: " + (earlier.map { "\($0.measured) (\(baselinePath))" }
+    ?? "none for this processor, \(processor), in \(baselinePath) (make bench ARGS=--save-baseline on a quiet machine adds it)"))
 var belowEarlier = false, belowTarget = false
 for (key, name, share, overTorch) in judged {
     let target = targetShare[key] ?? 0
@@ -380,12 +398,13 @@ if belowEarlier || belowTarget {
 if CommandLine.arguments.contains("--save-baseline") {
     let measured = "\(ISO8601DateFormatter().string(from: Date())), \(cores) cores, "
         + String(format: "sgemm ceiling %.0f GFLOP/s, load ", peak) + loadAverage() + " (make bench ARGS=--save-baseline)"
-    let baseline = Baseline(measured: measured,
-                            shareOfCeiling: Dictionary(uniqueKeysWithValues: judged.map { ($0.key, ($0.share * 1000).rounded() / 1000) }))
+    var updated = baselines
+    updated.byProcessor[processor] = Baseline(measured: measured,
+        shareOfCeiling: Dictionary(uniqueKeysWithValues: judged.map { ($0.key, ($0.share * 1000).rounded() / 1000) }))
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     do {
-        try (try encoder.encode(baseline) + Data("\n".utf8)).write(to: URL(fileURLWithPath: baselinePath), options: .atomic)
+        try (try encoder.encode(updated) + Data("\n".utf8)).write(to: URL(fileURLWithPath: baselinePath), options: .atomic)
         print("   wrote \(baselinePath)")
     } catch {
         print("   could not write \(baselinePath): \(error)")

@@ -10,7 +10,9 @@ optimiser step, as LSTMBenchmark measures its own layer.
 
 PyTorch on a CPU is fastest on padded batches of similar lengths, not on a PackedSequence (whose
 per-step bookkeeping costs more than the padding it saves), so the lengths are bucketed: all of
-them sorted, cut into batches of B, each padded only to its own longest sequence. Real tokens
+them sorted, cut into batches of B, each padded only to its own longest sequence (LSTMBenchmark
+passes batches bucketed so already, the ones it times its own layer on, and this changes nothing
+then). Real tokens
 count, padding does not. The final h takes its gradient at the padded last step, which only
 moves where the gradient enters, not how much work it is.
 
