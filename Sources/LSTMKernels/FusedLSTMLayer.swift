@@ -64,14 +64,13 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
     /// the order of `lengths`, `initial` and the results), read in place.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func forwardPacked(_ x: Tensor<T>, lengths: [Int], within group: (members: [Int], batch: Int)? = nil,
+    func forwardPacked(_ x: Tensor<T>, lengths: [Int], within group: BatchGroup? = nil,
                        initial: (h: Tensor<T>, c: Tensor<T>)?) -> (final: (h: Tensor<T>, c: Tensor<T>), cache: Cache) {
         precondition(x.rank == 3 && x.shape[2] == inputSize,
                      "FusedLSTMLayer.forward: x must be [T, B, \(inputSize)], got \(x.shape)")
         precondition((group?.batch ?? lengths.count) == x.shape[1],
                      "FusedLSTMLayer.forward: \(lengths.count) lengths for a batch of \(x.shape[1]) (x \(x.shape))")
-        let ownPacking = PackedSequences(lengths: lengths, timeSteps: x.shape[0], reverse: reverse)
-        let packing = group.map { ownPacking.within($0.members, ofBatch: $0.batch) } ?? ownPacking
+        let packing = PackedSequences(lengths: lengths, timeSteps: x.shape[0], reverse: reverse).addressing(group)
         let (n, batch, hs) = (packing.realTokens, packing.batchSize, hiddenSize)
         if let initial {
             precondition(initial.h.shape == [batch, hs] && initial.c.shape == [batch, hs],

@@ -101,9 +101,6 @@ public struct FusedLSTMStack<T: TensorScalar>: Sendable {
         return backwardStack(dOutput: dOutput, dFinal: dFinal, cache: cache)
     }
 
-    /// One group's sequences (columns `members` of axis 1) of a batch of `batch` sequences.
-    typealias Group = (members: [Int], batch: Int)
-
     /// The whole batch at once: layer after layer, both directions of a layer on two threads.
     /// With `group`, the stack runs on that group's sequences only (`lengths` and `initial` are
     /// theirs, in member order): its first layer reads them from the whole batch's x in place,
@@ -112,7 +109,7 @@ public struct FusedLSTMStack<T: TensorScalar>: Sendable {
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func forwardStack(_ x: Tensor<T>, lengths: [Int], initial: StackedState?, training: Bool, rng: inout SeededRNG,
-                      group: Group? = nil, into destination: UnsafeMutablePointer<T>? = nil)
+                      group: BatchGroup? = nil, into destination: UnsafeMutablePointer<T>? = nil)
         -> (output: Tensor<T>, final: StackedState, cache: Cache) {
         var input = x
         var finalH: [Tensor<T>] = [], finalC: [Tensor<T>] = []
@@ -157,7 +154,7 @@ public struct FusedLSTMStack<T: TensorScalar>: Sendable {
     /// at `destination` (an empty dx is returned).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func backwardStack(dOutput: Tensor<T>, dFinal: StackedState?, cache: Cache, group: Group? = nil,
+    func backwardStack(dOutput: Tensor<T>, dFinal: StackedState?, cache: Cache, group: BatchGroup? = nil,
                        into destination: UnsafeMutablePointer<T>? = nil)
         -> (dx: Tensor<T>, dInitial: StackedState, grads: [[LSTMWeights<T>]]) {
         var grads = [[LSTMWeights<T>]](repeating: [], count: numLayers)

@@ -7,6 +7,10 @@
 
 import TensorCore
 
+/// One group's sequences (columns `members` of axis 1, in the group's own order) of a batch of
+/// `batch` sequences: what a thread of the fused stack's split batch runs on.
+typealias BatchGroup = (members: [Int], batch: Int)
+
 public struct PackedSequences: Sendable, Equatable {
     /// L_b for each sequence, in the batch's own order.
     public let lengths: [Int]
@@ -22,8 +26,8 @@ public struct PackedSequences: Sendable, Equatable {
     /// Where gather and scatter find sorted sequence j: column columnOf[j] of axis 1 of a
     /// [T, addressedBatch, F] tensor. By default the batch's own tensors (columnOf = order);
     /// `within(_:)` points them at one group's columns of a larger batch.
-    public private(set) var columnOf: [Int]
-    public private(set) var addressedBatch: Int
+    private(set) var columnOf: [Int]
+    private(set) var addressedBatch: Int
 
     public init(lengths: [Int], timeSteps: Int, reverse: Bool = false) {
         precondition(!lengths.isEmpty, "PackedSequences: empty batch (no lengths)")
@@ -48,7 +52,7 @@ public struct PackedSequences: Sendable, Equatable {
     /// The same packing, reading and writing sequence i of this batch in column members[i] of
     /// [T, batch, F] tensors: a group of sequences of a larger batch, on its own thread, reads its
     /// input from and writes its output into the whole batch's tensors without copies of its own.
-    public func within(_ members: [Int], ofBatch batch: Int) -> PackedSequences {
+    func within(_ members: [Int], ofBatch batch: Int) -> PackedSequences {
         precondition(members.count == batchSize && members.allSatisfy { (0..<batch).contains($0) },
                      "PackedSequences.within: \(members.count) members in 0..<\(batch) for a batch of \(batchSize)")
         var packing = self
@@ -58,12 +62,12 @@ public struct PackedSequences: Sendable, Equatable {
     }
 
     /// within(group.members, ofBatch: group.batch), or `local` for nil.
-    func addressing(_ group: (members: [Int], batch: Int)?) -> PackedSequences {
+    func addressing(_ group: BatchGroup?) -> PackedSequences {
         group.map { within($0.members, ofBatch: $0.batch) } ?? local
     }
 
     /// The same packing on the batch's own tensors.
-    public var local: PackedSequences {
+    var local: PackedSequences {
         var packing = self
         packing.columnOf = order
         packing.addressedBatch = batchSize
