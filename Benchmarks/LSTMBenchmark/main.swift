@@ -34,6 +34,7 @@ import CourseData
 import Foundation
 import Lesson3
 import Lesson4
+import LSTMKernels
 import TensorCore
 
 // The kernels make would choose, when started by hand (NativeBLASKernels says why).
@@ -305,6 +306,7 @@ if imdbWordCounts == nil {
     print("Lengths: the log-normal fitted to IMDB's training reviews (real data not found, or --fit).")
 }
 print("\n2. Training throughput: forward + backward, B = 64, IMDB lengths truncated at 400")
+print("   the layer's step products (h·W_hhᵀ, dGates·W_hh): \(stepProductKernel)")
 let none = Result(tokensPerSecond: 0, gflops: 0, tokensPerCPUSecond: 0)
 let a = only == nil || only == "a"
     ? measure("(a) nn.LSTM(100, 256): the batch split in 2 groups on two threads, OpenBLAS 1 thread each (the default)",

@@ -90,7 +90,7 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
         var c = Tensor<T>.uninitialized([n, hs])
         var tanhC = Tensor<T>.uninitialized([n, hs])
         var h = Tensor<T>.uninitialized([n, hs])
-        let weightHHT = transposedCopy(weights.weightHH)                    // [H, 4H]
+        let weightHHT = StepMatrix(transposeOf: weights.weightHH)           // [H, 4H]
 
         gates.scalars.withUnsafeMutableBufferPointer { gBuf in
         c.scalars.withUnsafeMutableBufferPointer { cBuf in
@@ -98,12 +98,11 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
         h.scalars.withUnsafeMutableBufferPointer { hBuf in
         h0.scalars.withUnsafeBufferPointer { h0Buf in
         c0.scalars.withUnsafeBufferPointer { c0Buf in
-        weightHHT.scalars.withUnsafeBufferPointer { wBuf in
         bias.scalars.withUnsafeBufferPointer { biasBuf in
             // n > 0 (every length ≥ 1), so none of these is nil.
             guard let gp = gBuf.baseAddress, let cp = cBuf.baseAddress, let tcp = tcBuf.baseAddress,
                   let hp = hBuf.baseAddress, let h0 = h0Buf.baseAddress, let c0 = c0Buf.baseAddress,
-                  let w = wBuf.baseAddress, let bp = biasBuf.baseAddress, hs > 0 else { return }
+                  let bp = biasBuf.baseAddress, hs > 0 else { return }
             for k in 0..<packing.steps {
                 let b = packing.batchSizes[k], row = packing.offsets[k]
                 // The running sequences are a prefix of those that ran at step k - 1, so their
@@ -112,7 +111,7 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
                 let cPrev = k == 0 ? c0 : UnsafePointer(cp + packing.offsets[k - 1] * hs)
                 let g = gp + row * g4
                 for j in 0..<b { addRow(bp, to: g + j * g4, count: g4) }
-                stepProduct(m: b, n: g4, k: hs, a: hPrev, lda: hs, b: w, ldb: g4, beta: 1, c: g, ldc: g4)
+                weightHHT.multiply(m: b, a: hPrev, lda: hs, beta: 1, c: g, ldc: g4)
                 for j in 0..<b {
                     let gj = g + j * g4
                     fastSigmoidInPlace(gj, count: 2 * hs)         // i, f
@@ -123,7 +122,7 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
                                 hiddenSize: hs)
                 }
             }
-        }}}}}}}}
+        }}}}}}}
 
         // Each sequence's final state sits in the packed row of its own last real step.
         var finalH = Tensor<T>(shape: [batch, hs]), finalC = Tensor<T>(shape: [batch, hs])
@@ -179,6 +178,7 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
         }
         var dhCarry = Tensor<T>(shape: [batch, hs])        // sorted rows; stays 0 for ended sequences
         var dGates = Tensor<T>.uninitialized([n, g4])   // every row is written by its step
+        let weightHH = StepMatrix(weights.weightHH)        // [4H, H]
 
         dh.scalars.withUnsafeBufferPointer { dhBuf in
         dhCarry.scalars.withUnsafeMutableBufferPointer { dhcBuf in
@@ -188,11 +188,9 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
         cache.c.scalars.withUnsafeBufferPointer { cBuf in
         cache.tanhC.scalars.withUnsafeBufferPointer { tcBuf in
         cache.initialC.scalars.withUnsafeBufferPointer { c0Buf in
-        weights.weightHH.scalars.withUnsafeBufferPointer { wBuf in
             guard let dhp = dhBuf.baseAddress, let dhc = dhcBuf.baseAddress, let dcc = dccBuf.baseAddress,
                   let dgp = dgBuf.baseAddress, let gp = gBuf.baseAddress, let cp = cBuf.baseAddress,
-                  let tcp = tcBuf.baseAddress, let c0 = c0Buf.baseAddress, let w = wBuf.baseAddress,
-                  hs > 0 else { return }
+                  let tcp = tcBuf.baseAddress, let c0 = c0Buf.baseAddress, hs > 0 else { return }
             for k in stride(from: packing.steps - 1, through: 0, by: -1) {
                 let b = packing.batchSizes[k], row = packing.offsets[k]
                 let cPrev = k == 0 ? c0 : cp + packing.offsets[k - 1] * hs
@@ -202,9 +200,9 @@ public struct FusedLSTMLayer<T: TensorScalar>: Sendable {
                                  dhCarry: dhc + j * hs, dcCarry: dcc + j * hs, dGates: dgp + r * g4, hiddenSize: hs)
                 }
                 // dh carried to step k - 1 (or to the initial state): dG[r] W_hh.
-                stepProduct(m: b, n: hs, k: g4, a: dgp + row * g4, lda: g4, b: w, ldb: hs, beta: 0, c: dhc, ldc: hs)
+                weightHH.multiply(m: b, a: dgp + row * g4, lda: g4, beta: 0, c: dhc, ldc: hs)
             }
-        }}}}}}}}}
+        }}}}}}}}
 
         // [X | H_prev] [N, E + H]: each packed row's input and the state it started from (h_{k-1},
         // or the initial h). Step k's rows start from the first b_k rows of step k - 1. Side by
