@@ -16,8 +16,9 @@
 // - Where OpenBLAS has no direct kernel (its Haswell and Zen kernels: AVX2 processors, or
 //   OPENBLAS_CORETYPE=Haswell), W_hh is packed once per pass into the panels of a register-blocked
 //   kernel of our own (Sources/StepProduct), which reads them at every step without copying.
-//   One thread, AMD EPYC (Zen 3), GFLOP/s, OpenBLAS against it: [32, 256]·[256, 1024] 53 / 60,
-//   [8, ...] 36 / 44, [3, ...] 9 / 49; [32, 1024]·[1024, 256] 71 / 83.
+//   One thread, AMD EPYC (Zen 3), GFLOP/s, OpenBLAS against it over three runs (Lesson 4's
+//   appendix "Making it fast"): [32, 256]·[256, 1024] 55-59 / 57-67, [8, ...] 34 / 55-62,
+//   [3, ...] 10 / 49-55, [32, 1024]·[1024, 256] 59-71 / 81-83; at 64 rows about the same.
 //
 // Either way only the order of the sums changes, not the numbers beyond rounding.
 
