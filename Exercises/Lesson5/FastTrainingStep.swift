@@ -25,15 +25,18 @@ import TensorCore
 
 extension SentimentLSTM {
     /// forward on the provided kernels: the same logits and a cache either backward can read.
-    func fastForward(ids: [Int32], lengths: [Int], training: Bool, rng: inout SeededRNG) -> (logits: Tensor<T>, cache: Cache) {
+    /// `perturbation` [T, B, E], when given, is added to the LSTM's input (AdversarialTraining.swift).
+    func fastForward(ids: [Int32], lengths: [Int], training: Bool, rng: inout SeededRNG,
+                     perturbation: Tensor<T>? = nil) -> (logits: Tensor<T>, cache: Cache) {
         let B = lengths.count
         let shape = [ids.count / B, B]
         let embedded = FusedEmbedding.gather(embedding.weight, ids: ids, shape: shape)
-        let (x, inputMask) = fastDropout(embedded, training: training, rng: &rng)
+        let (dropped, inputMask) = fastDropout(embedded, training: training, rng: &rng)
+        let x = perturbation.map { dropped + $0 } ?? dropped
         let (out, encoderCache) = encoder.forward(x, lengths: lengths, training: training, rng: &rng)
         let (pooled, poolingCache) = fastPooling(out, lengths: lengths)
-        let (dropped, pooledMask) = fastDropout(pooled, training: training, rng: &rng)
-        let (y, outputCache) = output.forward(dropped)   // [B, 1]
+        let (droppedPooled, pooledMask) = fastDropout(pooled, training: training, rng: &rng)
+        let (y, outputCache) = output.forward(droppedPooled)   // [B, 1]
         return (y.reshaped([B]), Cache(embedding: Embedding<T>.Cache(ids: ids, shape: shape), inputDropout: inputMask,
                                         encoder: encoderCache, pooling: poolingCache, pooledDropout: pooledMask,
                                         output: outputCache, batchSize: B))
@@ -41,6 +44,11 @@ extension SentimentLSTM {
 
     /// backward on the provided kernels, for a cache from either forward.
     func fastBackward(dLogits: Tensor<T>, cache: Cache) -> Gradients {
+        fastBackwardToInput(dLogits: dLogits, cache: cache).gradients
+    }
+
+    /// fastBackward, and dx [T, B, E]: the gradient of the LSTM's input (after the dropout).
+    func fastBackwardToInput(dLogits: Tensor<T>, cache: Cache) -> (gradients: Gradients, dx: Tensor<T>) {
         let dropout = Dropout<T>(probability: config.dropout)
         let (dDropped, outputGrads) = output.backward(dLogits.reshaped([cache.batchSize, 1]), cache: cache.output)
         let dPooled = dropout.backward(dDropped, mask: cache.pooledDropout)
@@ -52,7 +60,7 @@ extension SentimentLSTM {
             dEmbedding = FusedEmbedding.scatterAdd(dEmbedded, ids: cache.embedding.ids, vocabularySize: embedding.vocabularySize,
                                                    paddingIndex: embedding.paddingIndex)
         }
-        return Gradients(embedding: dEmbedding, encoder: encoderGrads, attention: attentionGrads, output: outputGrads)
+        return (Gradients(embedding: dEmbedding, encoder: encoderGrads, attention: attentionGrads, output: outputGrads), dx)
     }
 
     /// Lesson 4's Dropout (nothing dropped outside training or at p = 0), mask and product fused.

@@ -40,6 +40,9 @@ public struct SentimentRunOptions: Codable, Sendable {
     /// The learning rate of the embedding and the LSTM as a fraction of the rest's, for a
     /// pretrained encoder (`EncoderStepScale`); nil in runs from before the option existed: 1.
     public var encoderRate: Double? = 1
+    /// The length ε of the adversarial perturbation of each review's embedded words, per
+    /// step (`adversarialLossAndGradients`); nil in runs from before the option existed: 0, none.
+    public var adversarial: Double? = 0
     /// IMDB's validation split holds out whole films, as its test split is other films
     /// (CourseData's `validationSplit`); nil in runs from before the option existed: by review.
     public var validationByFilm: Bool? = true
@@ -116,6 +119,7 @@ public struct SentimentRunOptions: Codable, Sendable {
             + (encoder.map { " encoder \($0)" } ?? "")
             + ((wordDropout ?? 0) == 0 ? "" : " word-dropout \(wordDropout ?? 0)")
             + ((encoderRate ?? 1) == 1 ? "" : " encoder-rate \(encoderRate ?? 1)")
+            + ((adversarial ?? 0) == 0 ? "" : " adversarial \(adversarial ?? 0)")
             + (validationByFilm == true && dataset == .imdb ? " validation-by-film" : "")
             + (dataset == .amazonFull ? " amazon \(amazonDirectory ?? Amazon.defaultFullSetDirectory) sample \(sample ?? SentimentCorpus.amazonFullTrainSample)" : "")
             // Only other cells add to it, so an LSTM run from before the option still resumes.
@@ -208,6 +212,7 @@ public enum SentimentRun {
                                                    embedding: o.embedding.rawValue))
         task.wordDropout = o.wordDropout ?? 0
         task.encoderRate = o.encoderRate ?? 1
+        task.adversarial = o.adversarial ?? 0
         return (corpus, task)
     }
 

@@ -144,6 +144,9 @@ public struct SentimentTrainingTask: TrainingTask {
     /// The learning rate of the embedding and the LSTM as a fraction of the rest's
     /// (`EncoderStepScale`); 1: all layers alike.
     public var encoderRate = 1.0
+    /// The length ε of the adversarial perturbation of each review's embedded words
+    /// (AdversarialTraining.swift); 0: none.
+    public var adversarial = 0.0
     private var epochBatches: (epoch: Int, batches: [TokenBatch]) = (0, [])
 
     public init(model: SentimentLSTM<Float>, optimizer: SentimentOptimizer, train: EncodedSplit, validation: EncodedSplit,
@@ -172,10 +175,16 @@ public struct SentimentTrainingTask: TrainingTask {
         let targets = Tensor<Float>(batch.labels)
         var ids = batch.ids
         WordDropout.apply(&ids, probability: wordDropout, unknown: Int32(Vocabulary.unk), rng: &rng)
-        let result = model.lossAndGradients(ids: ids, lengths: batch.lengths, targets: targets, training: true, rng: &rng)
-        let logits = result.logits
-        var loss = result.loss
-        var grads = result.gradients.list
+        var (loss, logits, grads): (Float, Tensor<Float>, [Tensor<Float>])
+        if adversarial > 0 {
+            // The loss the table shows stays the clean batch's, comparable with a run without.
+            let result = model.adversarialLossAndGradients(ids: ids, lengths: batch.lengths, targets: targets,
+                                                           epsilon: adversarial, rng: &rng)
+            (loss, logits, grads) = (result.loss, result.logits, result.gradients)
+        } else {
+            let result = model.lossAndGradients(ids: ids, lengths: batch.lengths, targets: targets, training: true, rng: &rng)
+            (loss, logits, grads) = (result.loss, result.logits, result.gradients.list)
+        }
         beforeUpdate?(epoch, step, &loss, &grads)
         let correct = zip(logits.scalars, batch.labels).filter { ($0 > 0) == ($1 > 0.5) }.count
         let norm = GradientClipping.globalNorm(grads)

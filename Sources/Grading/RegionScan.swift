@@ -81,13 +81,15 @@ public enum RegionScan {
 
     /// Provided code that computes what an exercise asks for: the fast LSTM kernel and its bridge
     /// (Lesson 4's FastKernel.swift), the training step's kernels and theirs (Lesson 5's
-    /// FastTrainingStep.swift), the fast skip-gram trainer (Lesson 7). The tests compare your code
+    /// FastTrainingStep.swift and AdversarialTraining.swift), the fast skip-gram trainer (Lesson 7). The tests compare your code
     /// with them, so calling them from an exercise would pass the tests without the exercise being done.
     static let providedAnswers: Set<String> = [
         "LSTMKernels", "FusedLSTMLayer", "FusedLSTMStack", "LSTMWeights", "FastLSTMCache",
         "fused", "fastForward", "fastBackward", "kernelWeights", "kernel",
         "FusedAdam", "FusedDropout", "FusedEmbedding", "FusedPooling",
         "fastStep", "fastDropout", "fastPooling", "fastPoolingBackward", "fusedStatistics",
+        // the adversarial step (Lesson 5's AdversarialTraining.swift) runs the model on those kernels
+        "fastBackwardToInput", "lossAndInputGradient", "adversarialLossAndGradients",
         // Lesson 7's skip-gram trainer, whose step the tests compare with your gradient
         "Word2VecKernels", "SkipGramKernel", "SkipGramTrainer",
         // and its language-model pretraining, whose sampled softmax they compare with yours

@@ -73,6 +73,8 @@ struct Train: ParsableCommand {
     var wordDropout = defaults.wordDropout ?? 0
     @Option(name: .customLong("encoder-rate"), help: "Learning rate of the embedding and the LSTM as a fraction of the rest's (for --encoder: 0.3 moves the pretrained layers more slowly).")
     var encoderRate = defaults.encoderRate ?? 1
+    @Option(help: "Adversarial training: the length of the perturbation of each review's embedded words (0: none; each step then costs two).")
+    var adversarial = defaults.adversarial ?? 0
     @Option(name: .customLong("max-length"), help: "Tokens kept per training review.")
     var maxLength = defaults.maxLength
     @Option(name: .customLong("eval-max-length"), help: "Tokens kept per validation and test review (judging is a forward pass only).")
@@ -130,6 +132,7 @@ struct Train: ParsableCommand {
         o.dropout = dropout
         o.wordDropout = wordDropout
         o.encoderRate = encoderRate
+        o.adversarial = adversarial
         o.validationByFilm = validationByFilm
         o.maxLength = maxLength
         o.evalMaxLength = evalMaxLength
@@ -150,6 +153,9 @@ struct Train: ParsableCommand {
         }
         guard encoderRate >= 0, encoderRate <= 1 else {
             throw ValidationError("--encoder-rate is a fraction of the learning rate, from 0 (the pretrained layers frozen) to 1; got \(encoderRate)")
+        }
+        guard adversarial >= 0, adversarial.isFinite else {
+            throw ValidationError("--adversarial is the length of a perturbation, 0 (none) or more; got \(adversarial)")
         }
         o.amazonDirectory = amazonDir
         o.sample = sample

@@ -191,6 +191,26 @@ final class SentimentTrainingTests: XCTestCase {
         }
     }
 
+    /// --adversarial ε reaches the task and the run's fingerprint (a resumed run never mixes the
+    /// two), and its step differs from the plain one only by the perturbed pass's gradients.
+    func testSentimentTraining_adversarialReachesTheStep() throws {
+        func stepped(_ epsilon: Double) throws -> (task: SentimentTrainingTask, fingerprint: String) {
+            var o = options("adversarial")
+            o.adversarial = epsilon
+            var task = try SentimentRun.setUp(o, log: { _ in }).task
+            var rng = SeededRNG(seed: 1)
+            _ = task.trainStep(epoch: 1, step: 0, learningRate: 1e-2, rng: &rng)
+            return (task, o.fingerprint)
+        }
+        let plain = try stepped(0), adversarial = try stepped(0.5)
+        XCTAssertEqual(adversarial.task.adversarial, 0.5, "SentimentRun.setUp should hand --adversarial to the task")
+        XCTAssertTrue(adversarial.fingerprint.hasSuffix(" adversarial 0.5"), "the fingerprint should name --adversarial: \(adversarial.fingerprint)")
+        XCTAssertFalse(plain.fingerprint.contains("adversarial"), "a run without --adversarial keeps its old fingerprint")
+        let moved = zip(plain.task.model.namedParameters, adversarial.task.model.namedParameters)
+            .filter { $0.0.tensor.scalars != $0.1.tensor.scalars }.map(\.0.name)
+        XCTAssertTrue(moved.contains("fc.weight"), "an adversarial step should move the output layer differently from a plain one")
+    }
+
     // MARK: A NaN or an Inf stops the run
 
     /// Trains options(name) with the real task and loop; `poison` runs in every step between
