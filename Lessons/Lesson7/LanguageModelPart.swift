@@ -8,8 +8,9 @@
 // 9. Pretraining: the forward and the backward model (sharing one embedding, from GloVe),
 //    tokens/s, held-out perplexity curves (lm/perplexity.png); resumable (lm/lm.ckpt), cached
 //    (lm/encoder.ckpt, RETRAIN=1 trains again).
-// 10. Fine-tuning (SENTIMENT=1): Lesson 5's model from the pretrained encoder, and the table of
-//     every start that has a result in out/lesson7 (random, GloVe, our word2vec, the encoder).
+// 10. Fine-tuning (SENTIMENT=1): Lesson 5's model from the pretrained encoder, with and without
+//     adversarial training, and the table of every start that has a result in out/lesson7
+//     (random, GloVe, our word2vec, the encoder, the encoder with adversarial training).
 
 import CourseData
 import Foundation
@@ -28,7 +29,7 @@ struct LanguageModelPartOptions {
     var retrain: Bool
     var sentiment: Bool
     var seed: UInt64?
-    /// Pretraining epochs (LM_EPOCHS; nil: 4 on the full text, 1 with QUICK=1).
+    /// Pretraining epochs (LM_EPOCHS; nil: 1).
     var epochs: Int?
     var walkthrough: WalkthroughOptions
     var out: OutputFolder
@@ -131,9 +132,10 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
     heading("9. Pretraining the forward and the backward model (README, section 16)")
     var settings = LanguageModelSettings()
     if let seed = p.seed { settings.seed = seed }
-    // Four epochs of the full text fit the hour a pretraining may take on 2 cores; a QUICK run's
-    // small text is read once.
-    settings.epochs = p.epochs ?? (p.quick || w.smoke ? 1 : 4)
+    // One epoch: four reached a lower perplexity (127 against 153) but no better classifier
+    // (README, section 17), and took 48 minutes on the fastest 2-core machine, about 80 on the
+    // slowest, over the hour a pretraining may take. LM_EPOCHS=4 runs them.
+    settings.epochs = p.epochs ?? 1
     if p.quick { settings.evaluations = 4 }
     if w.smoke {
         (settings.embeddingSize, settings.hiddenSize, settings.streams, settings.steps, settings.samples, settings.evaluations) = (8, 8, 4, 10, 20, 2)
@@ -230,12 +232,14 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
         // The smoke run's encoder is tiny: the model takes its sizes (and no GloVe).
         (encoderRun.embedding, encoderRun.embeddingSize, encoderRun.hidden) = (.random, settings.embeddingSize, settings.hiddenSize)
     }
+    let adversarialRun = adversarialFineTuning(encoderRun, folder: p.out.file("sentiment-lm-adversarial"))
     let command = commandLine(encoderRun)
     if p.sentiment || w.smoke {
         // Random embeddings and the encoder here; our word2vec and GloVe are section 6's runs.
         var random = p.sentimentOptions(p.out.file("sentiment-random"))
         random.embedding = .random
-        for (name, o) in (w.smoke ? [] : [("random embeddings", random)]) + [("LM-pretrained encoder", encoderRun)] {
+        for (name, o) in (w.smoke ? [] : [("random embeddings", random)])
+            + [("LM-pretrained encoder", encoderRun), ("the encoder with adversarial training", adversarialRun)] {
             print("Training Lesson 5's model from \(name) into \(o.out) ...")
             if let result = try SentimentRun.run(o, resume: false, log: { _ in }) {
                 print(String(format: "  test accuracy %.2f%%, F1 %.4f (%.1f minutes)", 100 * result.metrics.testAccuracy,
@@ -243,10 +247,23 @@ func runLanguageModelPart(_ p: LanguageModelPartOptions) throws -> [String: Any]
             }
         }
     } else {
-        print("SENTIMENT=1 fine-tunes Lesson 5's model from the encoder here (and from random embeddings); or run it yourself:\n  \(command)")
+        print("SENTIMENT=1 fine-tunes Lesson 5's model from the encoder here, with and without adversarial training (and from "
+              + "random embeddings); or run it yourself:\n  \(command)\n  \(commandLine(adversarialRun))")
     }
-    figures["comparison"] = comparisonTable(p.out, options: p.sentimentOptions, encoderRun: encoderRun)
+    figures["comparison"] = comparisonTable(p.out, options: p.sentimentOptions,
+                                            encoderRuns: [("LM-pretrained encoder", encoderRun), ("encoder + adversarial", adversarialRun)])
     return figures
+}
+
+/// The encoder's run with adversarial training on the embedded words (README, section 17.2):
+/// ε = 2, and five epochs, since each step costs two (six took 16 minutes of training on the
+/// slowest 2-core machine, over fine-tuning's 15).
+func adversarialFineTuning(_ encoderRun: SentimentRunOptions, folder: String) -> SentimentRunOptions {
+    var o = encoderRun
+    o.out = folder
+    o.adversarial = 2
+    o.epochs = min(o.epochs, 5)
+    return o
 }
 
 /// The perplexity of the unigram distribution of the training stream on the held-out stream:
@@ -274,25 +291,29 @@ func commandLine(_ o: SentimentRunOptions) -> String {
     if o.judgedLength != d.judgedLength { args.append("--eval-max-length \(o.judgedLength)") }
     if o.learningRate != d.learningRate { args.append("--lr \(o.learningRate)") }
     if o.dropout != d.dropout { args.append("--dropout \(o.dropout)") }
+    if let r = o.encoderRate, r != 1 { args.append("--encoder-rate \(r)") }
+    if let e = o.adversarial, e != 0 { args.append("--adversarial \(e)") }
     if o.seed != d.seed { args.append("--seed \(o.seed)") }
     if o.checkpointEverySteps != d.checkpointEverySteps { args.append("--checkpoint-every \(o.checkpointEverySteps)") }
     args.append("--out \(o.out)")
     return "make sentiment ARGS=\"\(args.joined(separator: " "))\""
 }
 
-/// The table of Lesson 5's model from four starts, with the same options otherwise: each row's
-/// test accuracy, F1 and minutes when its run is in `folder`, and the command that reproduces it.
-func comparisonTable(_ folder: OutputFolder, options: (String) -> SentimentRunOptions, encoderRun: SentimentRunOptions) -> [[String: Any]] {
+/// The table of Lesson 5's model from four starts, with the same options otherwise, and the
+/// encoder's other runs: each row's test accuracy, F1 and minutes when its run is in `folder`,
+/// and the command that reproduces it.
+func comparisonTable(_ folder: OutputFolder, options: (String) -> SentimentRunOptions,
+                     encoderRuns: [(name: String, options: SentimentRunOptions)]) -> [[String: Any]] {
     var random = options(folder.file("sentiment-random"))
     random.embedding = .random
     var ours = options(folder.file("sentiment-ours"))
     ours.vectors = folder.file("vectors.vec")
     let rows: [(name: String, options: SentimentRunOptions)] = [
         ("random embeddings", random), ("GloVe 6B 50d", options(folder.file("sentiment-glove"))),
-        ("our word2vec", ours), ("LM-pretrained encoder", encoderRun),
-    ]
+        ("our word2vec", ours),
+    ] + encoderRuns
     var table: [[String: Any]] = []
-    print("\nLesson 5's model from four starts (same split, seed and settings; the runs found in \(folder.path)):")
+    print("\nLesson 5's model from four starts, and with adversarial training (same split and seed, settings as in each command; the runs found in \(folder.path)):")
     print(tableRow("start", 24, ["test acc.", "F1", "minutes"], width: 10) + "  command")
     for row in rows {
         let command = commandLine(row.options)
