@@ -291,8 +291,8 @@ func commandLine(_ o: SentimentRunOptions) -> String {
     if o.judgedLength != d.judgedLength { args.append("--eval-max-length \(o.judgedLength)") }
     if o.learningRate != d.learningRate { args.append("--lr \(o.learningRate)") }
     if o.dropout != d.dropout { args.append("--dropout \(o.dropout)") }
-    if let r = o.encoderRate, r != 1 { args.append("--encoder-rate \(r)") }
-    if let e = o.adversarial, e != 0 { args.append("--adversarial \(e)") }
+    if let r = o.encoderRate, r != 1 { args.append("--encoder-rate " + String(format: "%g", r)) }
+    if let e = o.adversarial, e != 0 { args.append("--adversarial " + String(format: "%g", e)) }
     if o.seed != d.seed { args.append("--seed \(o.seed)") }
     if o.checkpointEverySteps != d.checkpointEverySteps { args.append("--checkpoint-every \(o.checkpointEverySteps)") }
     args.append("--out \(o.out)")

@@ -8,35 +8,16 @@
 //   g = ∂L/∂x   (x: [T, B, E], the embedded and dropped-out review)
 //   r = ε · g / ‖g‖      (‖·‖ over one review's real steps and all E numbers; 0 at padding)
 //
-// then trains on L(x) + L(x + r), r held fixed (no gradient flows through g). The model learns
-// to keep its answer when a review's words move a little in the directions it is most sensitive
-// to: a regulariser that costs a second forward and backward per step.
+// (LSTMKernels' AdversarialPerturbation), then trains on L(x) + L(x + r), r held fixed (no
+// gradient flows through g). The model learns to keep its answer when a review's words move a
+// little in the directions it is most sensitive to: a regulariser that costs a second forward
+// and backward per step.
 
 import Lesson1
+import LSTMKernels
 import TensorCore
 
 extension SentimentLSTM {
-    /// dx: [T, B, E] time-major, lengths: [B] -> r: [T, B, E], ε·dx/‖dx‖ per review over its
-    /// first lengths[b] steps, 0 elsewhere (a review whose gradient is 0 gets no perturbation).
-    public static func adversarialPerturbation(_ dx: Tensor<T>, lengths: [Int], epsilon: Double) -> Tensor<T> {
-        precondition(dx.rank == 3 && dx.shape[1] == lengths.count, "adversarialPerturbation: dx \(dx.shape) for \(lengths.count) reviews")
-        let (steps, B, E) = (dx.shape[0], dx.shape[1], dx.shape[2])
-        var r = Tensor<T>(shape: dx.shape)
-        for b in 0..<B {
-            let real = min(lengths[b], steps)
-            var sum = 0.0
-            for t in 0..<real {
-                for e in 0..<E { let v = Double(dx.scalars[(t * B + b) * E + e]); sum += v * v }
-            }
-            guard sum > 0, sum.isFinite else { continue }
-            let scale = epsilon / sum.squareRoot()
-            for t in 0..<real {
-                for e in 0..<E { r.scalars[(t * B + b) * E + e] = T(Double(dx.scalars[(t * B + b) * E + e]) * scale) }
-            }
-        }
-        return r
-    }
-
     /// The mean BCE and the gradients at x + perturbation (x: the embedded, dropped-out batch;
     /// nil: x itself), and dx [T, B, E], the gradient of the loss with respect to x. On the
     /// provided kernels for the embedding, the dropout and the pooling (the same numbers as your
@@ -55,7 +36,7 @@ extension SentimentLSTM {
     public func adversarialLossAndGradients(ids: [Int32], lengths: [Int], targets: Tensor<T>, epsilon: Double, rng: inout SeededRNG)
         -> (loss: T, adversarialLoss: T, logits: Tensor<T>, gradients: [Tensor<T>]) {
         let clean = lossAndInputGradient(ids: ids, lengths: lengths, targets: targets, training: true, rng: &rng)
-        let r = Self.adversarialPerturbation(clean.dx, lengths: lengths, epsilon: epsilon)
+        let r = AdversarialPerturbation.along(clean.dx, lengths: lengths, epsilon: epsilon)
         let adversarial = lossAndInputGradient(ids: ids, lengths: lengths, targets: targets, training: true, rng: &rng, perturbation: r)
         var gradients = clean.gradients.list
         for (i, g) in adversarial.gradients.list.enumerated() { gradients[i] += g }

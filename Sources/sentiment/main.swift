@@ -73,7 +73,7 @@ struct Train: ParsableCommand {
     var wordDropout = defaults.wordDropout ?? 0
     @Option(name: .customLong("encoder-rate"), help: "Learning rate of the embedding and the LSTM as a fraction of the rest's (for --encoder: 0.3 moves the pretrained layers more slowly).")
     var encoderRate = defaults.encoderRate ?? 1
-    @Option(help: "Adversarial training: the length of the perturbation of each review's embedded words (0: none; each step then costs two).")
+    @Option(help: "Adversarial training: the length of the perturbation of each review's embedded words (0: none; any other length runs each step forward and backward twice).")
     var adversarial = defaults.adversarial ?? 0
     @Option(name: .customLong("max-length"), help: "Tokens kept per training review.")
     var maxLength = defaults.maxLength

@@ -1,37 +1,16 @@
 // Adversarial training on the embedded words (provided, AdversarialTraining.swift; Lesson 7,
-// section 17.2): the perturbation has length ε per review along that review's gradient, the
-// gradient it is built from is ∂L/∂x (centred differences), it raises the loss by ε‖g‖ to first
-// order and more than any other direction of the same length, and a step trains on both passes.
+// section 17.2) on your model: the gradient the perturbation is built from is ∂L/∂x (centred
+// differences), the perturbation raises the loss by ε‖g‖ to first order and more than other
+// directions of the same length, and a step trains on both passes. The perturbation alone, on
+// hand-made gradients, is LibraryTests' AdversarialPerturbationTests.
 
 import CourseTesting
 import Lesson5
+import LSTMKernels
 import TensorCore
 import XCTest
 
 final class AdversarialTrainingTests: XCTestCase {
-    /// dx [T = 3, B = 3, E = 2]: review 0 reads 3 steps, review 1 one step (numbers at its padded
-    /// steps must be ignored), review 2 two steps with a zero gradient.
-    func testAdversarialPerturbation_hasLengthEpsilonPerReviewAlongItsGradient() {
-        let dx = Tensor<Double>(shape: [3, 3, 2], scalars: [
-            3, 0, /**/ 1, 1, /**/ 0, 0,   // t = 0: reviews 0, 1, 2
-            0, 4, /**/ 7, 7, /**/ 0, 0,   // t = 1
-            0, 0, /**/ 7, 7, /**/ 9, 9,   // t = 2 (review 2's third step is padding)
-        ])
-        let r = SentimentLSTM<Double>.adversarialPerturbation(dx, lengths: [3, 1, 2], epsilon: 2)
-        let h = 2 / 2.0.squareRoot()
-        let expected: [Double] = [
-            1.2, 0, /**/ h, h, /**/ 0, 0,
-            0, 1.6, /**/ 0, 0, /**/ 0, 0,
-            0, 0, /**/ 0, 0, /**/ 0, 0,
-        ]
-        XCTAssertEqual(r.shape, [3, 3, 2])
-        for (i, (got, want)) in zip(r.scalars, expected).enumerated() {
-            let (t, b, e) = (i / 6, (i / 2) % 3, i % 2)
-            XCTAssertEqual(got, want, accuracy: 1e-15, "r[t=\(t), review \(b), \(e)]: each review's perturbation is ε·g/‖g‖ over its "
-                           + "own real steps; 0 at padding and for a review whose gradient is 0")
-        }
-    }
-
     private struct Batch {
         var model: SentimentLSTM<Double>
         var ids: [Int32]
@@ -85,7 +64,7 @@ final class AdversarialTrainingTests: XCTestCase {
         let s = batch(pooling: .attention, seed: 5)
         let (clean, dx) = loss(s, perturbation: nil)
         let epsilon = 1e-4
-        let r = SentimentLSTM<Double>.adversarialPerturbation(dx, lengths: s.lengths, epsilon: epsilon)
+        let r = AdversarialPerturbation.along(dx, lengths: s.lengths, epsilon: epsilon)
         var firstOrder = 0.0
         for b in 0..<3 {
             var sum = 0.0
@@ -98,7 +77,7 @@ final class AdversarialTrainingTests: XCTestCase {
         XCTAssertEqual(rise / firstOrder, 1, accuracy: 1e-3, "the loss at x + r should exceed the clean loss by ε·Σ‖g_b‖ to first order")
         var rng = SeededRNG(seed: 9)
         for trial in 0..<20 {
-            let random = SentimentLSTM<Double>.adversarialPerturbation(Tensor<Double>.normal([5, 3, 3], rng: &rng), lengths: s.lengths,
+            let random = AdversarialPerturbation.along(Tensor<Double>.normal([5, 3, 3], rng: &rng), lengths: s.lengths,
                                                                         epsilon: epsilon)
             let randomRise = loss(s, perturbation: random).loss - clean
             XCTAssertLessThan(randomRise, rise, "random direction \(trial) of the same length raised the loss more than the adversarial one")
@@ -118,7 +97,7 @@ final class AdversarialTrainingTests: XCTestCase {
             XCTAssertEqual(step.loss, clean.loss, accuracy: 1e-12, "ε = \(epsilon): the reported loss is the clean batch's")
             assertClose(step.logits, clean.logits, tolerance: 1e-10, "ε = \(epsilon): the logits are the clean batch's")
             let dx = loss(s, perturbation: nil).dx
-            let r = SentimentLSTM<Double>.adversarialPerturbation(dx, lengths: s.lengths, epsilon: epsilon)
+            let r = AdversarialPerturbation.along(dx, lengths: s.lengths, epsilon: epsilon)
             var r2 = SeededRNG(seed: 1)
             let perturbed = s.model.lossAndInputGradient(ids: s.ids, lengths: s.lengths, targets: s.targets, training: true, rng: &r2,
                                                          perturbation: r)
